@@ -1,0 +1,30 @@
+# Shared compile settings and helpers for calsync's targets.
+
+add_library(calsync_warnings INTERFACE)
+target_compile_options(calsync_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor)
+if(CALSYNC_WERROR)
+  target_compile_options(calsync_warnings INTERFACE -Werror)
+endif()
+if(CALSYNC_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# calsync_library(NAME SOURCES ... [PUBLIC libs] [PRIVATE libs])
+# A static library whose headers are included as "component/file.h" from the source root.
+function(calsync_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC;PRIVATE" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${name} PUBLIC ${ARG_PUBLIC} PRIVATE calsync_warnings ${ARG_PRIVATE})
+endfunction()
+
+# calsync_test(NAME SOURCES ... LIBS ...): one GoogleTest executable registered with ctest.
+function(calsync_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE calsync_warnings ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
+  target_compile_definitions(${name} PRIVATE
+    CALSYNC_SOURCE_DIR="${PROJECT_SOURCE_DIR}" CALSYNC_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS "${ARG_LABELS}")
+endfunction()
