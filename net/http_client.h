@@ -1,0 +1,67 @@
+// A blocking HTTP(S) client for connectors: one request in, one response out. Transport
+// failures throw ConnectorError(Network); HTTP statuses never throw, so each protocol can
+// read its own error bodies. classifyStatus() maps a status to the engine's error kinds.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/errors.h"
+
+namespace calsync::net {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;              // absolute http:// or https:// URL
+  Headers headers;
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::string reason;
+  Headers headers;
+  std::string body;
+  // Case-insensitive header lookup; empty when absent.
+  std::string header(const std::string& name) const;
+};
+
+struct HttpOptions {
+  std::string username;         // Basic auth when non-empty
+  std::string password;
+  std::string ca_file;          // extra CA bundle (PEM) to trust; empty = system store
+  bool verify_tls = true;
+  int connect_timeout_seconds = 15;
+  int timeout_seconds = 60;     // per send/receive; a server that hangs fails, not blocks
+  std::size_t max_response_bytes = 64u << 20;  // larger bodies are refused as Protocol errors
+  std::string user_agent = "calsync/0.1";
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(HttpOptions options);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+  // Follows no redirects on writes; follows up to 5 on GET/PROPFIND/REPORT.
+  HttpResponse send(const HttpRequest& request);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// 401 Auth, 403 Permission, 404/410 NotFound, 409/412 Conflict, 429/503 Throttled (with
+// Retry-After seconds when given), other 5xx Protocol. 2xx/3xx are not errors.
+ConnectorError errorForStatus(const HttpResponse& response, const std::string& context);
+
+// Resolves `ref` (absolute URL, absolute path or relative path) against `base`.
+std::string resolveUrl(const std::string& base, const std::string& ref);
+
+}  // namespace calsync::net
