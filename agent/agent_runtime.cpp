@@ -1,0 +1,137 @@
+#include "agent/agent_runtime.h"
+
+#include <algorithm>
+
+#include "agent/source_sync.h"
+#include "core/errors.h"
+#include "core/log.h"
+#include "store/store_error.h"
+
+namespace calsync::agent {
+namespace {
+
+constexpr std::size_t kBatchesPerHeartbeat = 16;
+
+}  // namespace
+
+std::int64_t backoffSeconds(int failures, std::int64_t server_hint, std::uint32_t jitter_seed) {
+  std::int64_t delay = 30;
+  for (int i = 1; i < failures && delay < 3600; ++i) delay *= 2;
+  delay = std::min<std::int64_t>(delay, 3600);
+  // +-20 %, from a cheap deterministic spread of the seed.
+  const std::int64_t spread = delay / 5;
+  const std::uint32_t mixed = jitter_seed * 2654435761u;
+  if (spread > 0) delay += static_cast<std::int64_t>(mixed % static_cast<std::uint32_t>(2 * spread + 1)) - spread;
+  return std::max(delay, server_hint);
+}
+
+AgentRuntime::AgentRuntime(AgentSettings settings, std::vector<SourceSetup> sources, store::AgentStateStore& state,
+                           MasterLink& master, HealthBoard& health)
+    : settings_(std::move(settings)), state_(state), master_(master), health_(health) {
+  for (auto& s : sources) {
+    ConnectorHealth h;
+    h.name = s.name;
+    h.type = s.type;
+    h.role = "source";
+    health_.update(h);
+    sources_.push_back(SourceState{std::move(s), 0, 0});
+  }
+}
+
+CycleReport AgentRuntime::runCycle(std::int64_t now, const std::function<bool()>& stop_requested,
+                                   bool ignore_backoff) {
+  CycleReport report;
+  for (auto& source : sources_) {
+    if (stop_requested()) break;
+    if (!ignore_backoff && now < source.next_attempt) {
+      ++report.sources_waiting;
+      continue;
+    }
+    runSource(source, now, stop_requested, report);
+  }
+  report.delivered = deliver();
+  return report;
+}
+
+void AgentRuntime::runSource(SourceState& source, std::int64_t now, const std::function<bool()>& stop,
+                             CycleReport& report) {
+  ConnectorHealth h = health_.get("source", source.setup.name);
+  h.type = source.setup.type;
+  h.last_attempt = now;
+  const Window window{now - settings_.window_past_seconds, now + settings_.window_future_seconds};
+  try {
+    SourceSync sync(state_, source.setup.name, source.setup.type, *source.setup.connector);
+    const SourceSyncResult result = sync.run(window, source.setup.calendars, stop);
+    source.failures = 0;
+    source.next_attempt = 0;
+    h.state = result.held_deletions.empty() ? "ok" : "degraded";
+    h.last_success = now;
+    h.next_attempt = 0;
+    h.consecutive_failures = 0;
+    h.last_error = result.held_deletions.empty()
+                       ? ""
+                       : "an empty listing was not trusted; deletions held for " +
+                             std::to_string(result.held_deletions.size()) + " calendar(s)";
+    h.calendars = static_cast<std::int64_t>(result.calendars);
+    h.objects = static_cast<std::int64_t>(result.objects_in_window);
+    h.warnings = static_cast<std::int64_t>(result.warnings);
+    report.changes += result.changes;
+    ++report.sources_ok;
+    log::info("agent", "source '" + source.setup.name + "': " + std::to_string(result.calendars) + " calendar(s), " +
+                           std::to_string(result.objects_in_window) + " event(s) in window, " +
+                           std::to_string(result.changes) + " change(s)");
+  } catch (const ConnectorError& e) {
+    ++source.failures;
+    const std::int64_t delay = backoffSeconds(source.failures, e.retryAfterSeconds(),
+                                              static_cast<std::uint32_t>(std::hash<std::string>{}(source.setup.name)));
+    source.next_attempt = now + delay;
+    h.state = "failing";
+    h.consecutive_failures = source.failures;
+    h.next_attempt = source.next_attempt;
+    h.last_error = std::string(toString(e.kind())) + ": " + e.what();
+    ++report.sources_failed;
+    log::warn("agent", "source '" + source.setup.name + "' failed (" + h.last_error + "); next try in " +
+                           std::to_string(delay) + " s; nothing was deleted");
+  } catch (const store::StoreError& e) {
+    // The state database is the agent's memory; failing to write it is not the source's fault,
+    // but the cycle for this source must count as failed so nothing is assumed sent.
+    ++source.failures;
+    source.next_attempt = now + backoffSeconds(source.failures, 0, 0);
+    h.state = "failing";
+    h.consecutive_failures = source.failures;
+    h.next_attempt = source.next_attempt;
+    h.last_error = std::string("state database: ") + e.what();
+    ++report.sources_failed;
+    log::error("agent", "source '" + source.setup.name + "': " + h.last_error);
+  }
+  health_.update(h);
+}
+
+bool AgentRuntime::deliver() {
+  for (;;) {
+    const auto pending = state_.outbox(kBatchesPerHeartbeat);
+    HeartbeatRequest request;
+    request.agent_id = settings_.id;
+    request.agent_name = settings_.name;
+    request.epoch = state_.epoch();
+    for (const auto& b : pending) request.batches.push_back({b.sequence, b.payload});
+    HeartbeatResponse response;
+    try {
+      response = master_.heartbeat(request);
+    } catch (const ConnectorError& e) {
+      log::warn("agent", std::string("master unreachable (") + e.what() + "); " + std::to_string(state_.outboxSize()) +
+                             " batch(es) stay queued");
+      return false;
+    }
+    if (response.acknowledged_sequence > 0) state_.acknowledge(response.acknowledged_sequence);
+    if (!response.error.empty()) {
+      log::error("agent", "master refused a batch: " + response.error);
+      return false;
+    }
+    if (pending.empty()) return true;
+    // A master that took less than it was sent is not asked again in this cycle.
+    if (response.acknowledged_sequence < pending.back().sequence) return false;
+  }
+}
+
+}  // namespace calsync::agent

@@ -1,0 +1,70 @@
+// The agent: runs every configured source once per cycle, each on its own backoff clock,
+// and ships the outbox to the master. It owns no threads; the daemon's scheduler calls it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/connector.h"
+#include "core/health.h"
+#include "core/master_link.h"
+#include "store/agent_state.h"
+
+namespace calsync::agent {
+
+struct AgentSettings {
+  std::string id;
+  std::string name;
+  std::int64_t window_past_seconds = 30 * 86400;
+  std::int64_t window_future_seconds = 90 * 86400;
+};
+
+struct SourceSetup {
+  std::string name;
+  std::string type;
+  std::unique_ptr<Connector> connector;
+  std::vector<std::string> calendars;   // filter by id or name; empty = all
+};
+
+struct CycleReport {
+  int sources_ok = 0;
+  int sources_failed = 0;
+  int sources_waiting = 0;    // skipped because their backoff has not run out
+  std::size_t changes = 0;
+  bool delivered = false;     // the outbox is empty after the cycle
+};
+
+// Delay before retrying a source that failed `failures` times in a row: doubling from 30 s
+// up to an hour, at least what the server asked for, spread by +-20 % so a fleet that
+// failed together does not return together.
+std::int64_t backoffSeconds(int failures, std::int64_t server_hint, std::uint32_t jitter_seed);
+
+class AgentRuntime {
+ public:
+  AgentRuntime(AgentSettings settings, std::vector<SourceSetup> sources, store::AgentStateStore& state,
+               MasterLink& master, HealthBoard& health);
+
+  // `now` in epoch seconds. With `ignore_backoff`, every source is tried (--once).
+  CycleReport runCycle(std::int64_t now, const std::function<bool()>& stop_requested, bool ignore_backoff);
+  // Sends queued batches until the outbox is empty or the master cannot take more.
+  bool deliver();
+
+ private:
+  struct SourceState {
+    SourceSetup setup;
+    int failures = 0;
+    std::int64_t next_attempt = 0;
+  };
+  void runSource(SourceState& source, std::int64_t now, const std::function<bool()>& stop, CycleReport& report);
+
+  AgentSettings settings_;
+  std::vector<SourceState> sources_;
+  store::AgentStateStore& state_;
+  MasterLink& master_;
+  HealthBoard& health_;
+};
+
+}  // namespace calsync::agent

@@ -1,0 +1,141 @@
+#include "daemon/service.h"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <stdexcept>
+
+#include "agent/agent_runtime.h"
+#include "core/errors.h"
+#include "core/log.h"
+#include "daemon/scheduler.h"
+#include "master/http_api.h"
+#include "master/master_runtime.h"
+#include "store/agent_state.h"
+#include "store/master_store.h"
+
+namespace calsync::daemon {
+namespace {
+
+std::int64_t now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+std::unique_ptr<Connector> buildConnector(const ConnectorSpec& spec, const std::string& what) {
+  try {
+    return ConnectorRegistry::instance().create(spec);
+  } catch (const ConnectorError& e) {
+    throw std::runtime_error(what + " (type " + spec.type + "): " + e.what());
+  }
+}
+
+}  // namespace
+
+struct Service::Impl {
+  config::Config config;
+  HealthBoard health;
+  std::unique_ptr<store::MasterStore> master_store;
+  std::unique_ptr<store::AgentStateStore> agent_state;
+  std::unique_ptr<master::MasterRuntime> master;
+  std::unique_ptr<agent::AgentRuntime> agent;
+  std::unique_ptr<master::HttpApi> api;
+  std::unique_ptr<Scheduler> scheduler;
+};
+
+Service::Service(const config::Config& config) : impl_(std::make_unique<Impl>()) {
+  impl_->config = config;
+  const auto& mode = config.daemon.mode;
+  const std::filesystem::path data_dir = config.daemon.data_dir;
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) throw std::runtime_error("cannot create data_dir " + data_dir.string() + ": " + ec.message());
+
+  if (mode == "agent") {
+    // Agents reach a remote master over the heartbeat protocol, which this build does not
+    // speak yet: refuse clearly rather than run without anywhere to send changes.
+    throw std::runtime_error("mode = agent needs the agent-to-master heartbeat protocol, which this build "
+                             "does not include yet; use mode = standalone");
+  }
+
+  try {
+    impl_->master_store = store::openSqliteMasterStore((data_dir / "master.db").string());
+  } catch (const store::StoreError& e) {
+    throw std::runtime_error(std::string("master store: ") + e.what());
+  }
+  master::DestinationSetup destination;
+  if (config.destination) {
+    destination.type = config.destination->spec.type;
+    destination.calendar = config.destination->calendar;
+    destination.connector = buildConnector(config.destination->spec, "[destination]");
+  }
+  impl_->master = std::make_unique<master::MasterRuntime>(*impl_->master_store, std::move(destination), impl_->health);
+
+  if (mode == "standalone") {
+    try {
+      impl_->agent_state = store::openSqliteAgentState((data_dir / "agent.db").string());
+    } catch (const store::StoreError& e) {
+      throw std::runtime_error(std::string("agent state: ") + e.what());
+    }
+    std::vector<agent::SourceSetup> sources;
+    for (const auto& s : config.sources) {
+      if (!s.enabled) continue;
+      sources.push_back({s.name, s.spec.type, buildConnector(s.spec, "[source." + s.name + "]"), s.calendars});
+    }
+    agent::AgentSettings settings;
+    settings.id = config.agent.id;
+    settings.name = config.agent.name.empty() ? config.agent.id : config.agent.name;
+    settings.window_past_seconds = config.agent.window_past_seconds;
+    settings.window_future_seconds = config.agent.window_future_seconds;
+    // The embedded master is the link: no network hop between the two halves.
+    impl_->agent = std::make_unique<agent::AgentRuntime>(settings, std::move(sources), *impl_->agent_state,
+                                                         *impl_->master, impl_->health);
+  }
+}
+
+Service::~Service() { stop(); }
+
+HealthBoard& Service::health() { return impl_->health; }
+
+CycleOutcome Service::runCycle(const std::function<bool()>& stop_requested, bool ignore_backoff) {
+  CycleOutcome outcome;
+  if (impl_->agent) {
+    const auto report = impl_->agent->runCycle(now(), stop_requested, ignore_backoff);
+    outcome.sources_ok = report.sources_failed == 0;
+    outcome.delivered = report.delivered;
+  }
+  if (!stop_requested()) {
+    const auto report = impl_->master->writeDestination(now(), stop_requested, ignore_backoff);
+    outcome.destination_ok = report.failed == 0;
+  }
+  return outcome;
+}
+
+void Service::start() {
+  const auto& master_config = impl_->config.master;
+  master::HttpApiOptions options;
+  options.listen = master_config.listen;
+  options.tls_cert = master_config.tls_cert;
+  options.tls_key = master_config.tls_key;
+  options.mode = impl_->config.daemon.mode;
+  options.started_at = now();
+  if (options.tls_cert.empty() && !master_config.allow_plain_http) {
+    throw std::runtime_error("[master] serves HTTPS only: set tls_cert and tls_key, or allow_plain_http = true "
+                             "for loopback or testing");
+  }
+  impl_->api = std::make_unique<master::HttpApi>(*impl_->master, options);
+  impl_->api->start();
+  log::info("daemon", std::string("serving ") + (options.tls_cert.empty() ? "http" : "https") + " on " +
+                          options.listen);
+
+  const auto interval = std::chrono::seconds(std::max<std::int64_t>(impl_->config.agent.sync_interval_seconds, 1));
+  impl_->scheduler = std::make_unique<Scheduler>(
+      [this](const std::function<bool()>& stop) { runCycle(stop, false); }, interval);
+  impl_->scheduler->start();
+}
+
+void Service::stop() {
+  if (impl_->scheduler) impl_->scheduler->stop();
+  impl_->scheduler.reset();
+  if (impl_->api) impl_->api->stop();
+  impl_->api.reset();
+}
+
+}  // namespace calsync::daemon

@@ -1,0 +1,35 @@
+// The master's HTTP(S) endpoint: /health and the REST API, served by Poco's HTTPServer on
+// its own threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace calsync::master {
+
+class MasterRuntime;
+
+struct HttpApiOptions {
+  std::string listen = "127.0.0.1:8008";   // host:port or [v6]:port
+  std::string tls_cert;                    // PEM; with tls_key, serve HTTPS
+  std::string tls_key;
+  std::string mode;                        // reported by /health
+  std::int64_t started_at = 0;
+};
+
+class HttpApi {
+ public:
+  HttpApi(MasterRuntime& runtime, HttpApiOptions options);
+  ~HttpApi();
+  // Binds and starts serving; throws std::runtime_error naming the address on failure.
+  void start();
+  void stop();
+  std::uint16_t port() const;   // the bound port (useful with port 0)
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace calsync::master

@@ -1,0 +1,56 @@
+#include "master/ingest.h"
+
+#include "core/log.h"
+#include "protocol/batch.h"
+
+namespace calsync::master {
+
+HeartbeatResponse Ingest::handle(const HeartbeatRequest& request) {
+  HeartbeatResponse response;
+  const auto known = store_.agent(request.agent_id);
+  if (known && known->epoch == request.epoch) response.acknowledged_sequence = known->last_sequence;
+
+  for (const OutgoingBatch& outgoing : request.batches) {
+    protocol::SourceBatch batch;
+    try {
+      batch = protocol::decodeBatch(outgoing.payload);
+    } catch (const protocol::ProtocolError& e) {
+      response.error = "batch " + std::to_string(outgoing.sequence) + ": " + e.what();
+      log::error("master", "agent '" + request.agent_id + "': " + response.error);
+      return response;
+    }
+    store::IngestBatch in;
+    in.agent_id = request.agent_id;
+    in.agent_name = request.agent_name;
+    in.epoch = request.epoch;
+    in.sequence = outgoing.sequence;
+    in.calendars.push_back({request.agent_id, batch.source, batch.calendar});
+    for (auto& o : batch.upserts) {
+      store::StoredObject stored;
+      stored.key = {request.agent_id, batch.source, batch.calendar.id, o.native_id};
+      stored.uid = o.uid;
+      stored.hash = o.hash;
+      stored.ical = std::move(o.ical);
+      stored.span_start_utc = o.span_start_utc;
+      stored.span_end_utc = o.span_end_utc;
+      stored.state = o.in_window ? store::ObjectState::Active : store::ObjectState::OutOfWindow;
+      if (!o.in_window && stored.ical.empty()) {
+        // "Left the window" carries no content: keep what the store has.
+        if (auto previous = store_.object(stored.key)) {
+          stored.ical = previous->ical;
+          stored.span_start_utc = previous->span_start_utc;
+          stored.span_end_utc = previous->span_end_utc;
+        }
+      }
+      in.upserts.push_back(std::move(stored));
+    }
+    for (const auto& native_id : batch.deletions) {
+      in.deletions.push_back({request.agent_id, batch.source, batch.calendar.id, native_id});
+    }
+    store_.ingest(in);  // false = a replay of a batch already stored; acknowledged all the same
+    response.acknowledged_sequence = std::max(response.acknowledged_sequence, outgoing.sequence);
+  }
+  return response;
+}
+
+}  // namespace calsync::master

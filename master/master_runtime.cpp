@@ -1,0 +1,93 @@
+#include "master/master_runtime.h"
+
+#include "core/errors.h"
+#include "core/log.h"
+
+namespace calsync::master {
+namespace {
+
+std::int64_t destinationBackoff(int failures, std::int64_t hint) {
+  std::int64_t delay = 30;
+  for (int i = 1; i < failures && delay < 1800; ++i) delay *= 2;
+  return std::max(std::min<std::int64_t>(delay, 1800), hint);
+}
+
+}  // namespace
+
+MasterRuntime::MasterRuntime(store::MasterStore& store, DestinationSetup destination, HealthBoard& health)
+    : store_(store), destination_(std::move(destination)), health_(health), ingest_(store) {
+  if (destination_.connector) {
+    ConnectorHealth h;
+    h.name = destination_.name;
+    h.type = destination_.type;
+    h.role = "destination";
+    health_.update(h);
+  }
+}
+
+HeartbeatResponse MasterRuntime::heartbeat(const HeartbeatRequest& request) { return ingest_.handle(request); }
+
+WriteReport MasterRuntime::writeDestination(std::int64_t now, const std::function<bool()>& stop_requested,
+                                            bool ignore_backoff) {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  WriteReport report;
+  if (!destination_.connector) return report;
+  if (!ignore_backoff && now < next_attempt_) return report;
+
+  ConnectorHealth h = health_.get("destination", destination_.name);
+  h.last_attempt = now;
+  try {
+    if (resolved_calendar_.empty()) {
+      const auto calendars = destination_.connector->listCalendars();
+      for (const auto& c : calendars) {
+        if (destination_.calendar.empty() || c.id == destination_.calendar || c.name == destination_.calendar) {
+          resolved_calendar_ = c.id;
+          break;
+        }
+      }
+      if (resolved_calendar_.empty()) {
+        throw ConnectorError(ErrorKind::Config, destination_.calendar.empty()
+                                                    ? "the destination has no calendar"
+                                                    : "the destination has no calendar '" + destination_.calendar + "'");
+      }
+      h.calendars = static_cast<std::int64_t>(calendars.size());
+    }
+    DestinationWriter writer(store_, *destination_.connector, resolved_calendar_);
+    report = writer.run(stop_requested);
+  } catch (const ConnectorError& e) {
+    report.failed += 1;
+    report.first_error = std::string(toString(e.kind())) + ": " + e.what();
+    if (e.kind() == ErrorKind::Config) resolved_calendar_.clear();
+  }
+
+  const auto counts = store_.counts();
+  auto copies = counts.find("copies");
+  h.objects = copies == counts.end() ? 0 : copies->second;
+  if (report.failed == 0) {
+    failures_ = 0;
+    next_attempt_ = 0;
+    h.state = "ok";
+    h.last_success = now;
+    h.last_error.clear();
+    h.consecutive_failures = 0;
+    h.next_attempt = 0;
+  } else {
+    ++failures_;
+    next_attempt_ = now + destinationBackoff(failures_, 0);
+    h.state = (report.created + report.updated + report.deleted + report.adopted) > 0 ? "degraded" : "failing";
+    h.consecutive_failures = failures_;
+    h.next_attempt = next_attempt_;
+    h.last_error = report.first_error;
+    log::warn("master", "destination: " + std::to_string(report.failed) + " write(s) failed (" + report.first_error +
+                            "); retrying later");
+  }
+  if (report.created + report.updated + report.deleted + report.adopted > 0) {
+    log::info("master", "destination: " + std::to_string(report.created) + " created, " +
+                            std::to_string(report.updated) + " updated, " + std::to_string(report.deleted) +
+                            " deleted, " + std::to_string(report.adopted) + " adopted");
+  }
+  health_.update(h);
+  return report;
+}
+
+}  // namespace calsync::master

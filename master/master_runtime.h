@@ -1,0 +1,49 @@
+// The master: stores what agents send and keeps the destination calendar in step with it.
+// It owns no threads; the daemon's scheduler and the HTTP server call into it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/connector.h"
+#include "core/health.h"
+#include "core/master_link.h"
+#include "master/destination_writer.h"
+#include "master/ingest.h"
+#include "store/master_store.h"
+
+namespace calsync::master {
+
+struct DestinationSetup {
+  std::string name = "destination";
+  std::string type;
+  std::unique_ptr<Connector> connector;   // null: this master writes no destination
+  std::string calendar;                   // empty: the connector's first calendar
+};
+
+class MasterRuntime : public MasterLink {
+ public:
+  MasterRuntime(store::MasterStore& store, DestinationSetup destination, HealthBoard& health);
+
+  HeartbeatResponse heartbeat(const HeartbeatRequest& request) override;
+  // One pass of the destination writer, on the destination's own backoff clock.
+  WriteReport writeDestination(std::int64_t now, const std::function<bool()>& stop_requested, bool ignore_backoff);
+
+  store::MasterStore& store() { return store_; }
+  HealthBoard& health() { return health_; }
+
+ private:
+  store::MasterStore& store_;
+  DestinationSetup destination_;
+  HealthBoard& health_;
+  Ingest ingest_;
+  std::mutex write_mutex_;
+  std::string resolved_calendar_;
+  int failures_ = 0;
+  std::int64_t next_attempt_ = 0;
+};
+
+}  // namespace calsync::master

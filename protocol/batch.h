@@ -1,0 +1,41 @@
+// The unit of change an agent ships to its master: what changed in one source calendar
+// during one cycle. Encoded as JSON for the outbox and the wire (docs/protocol.md).
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/event.h"
+
+namespace calsync::protocol {
+
+struct BatchObject {
+  std::string native_id;
+  std::string uid;
+  std::string hash;
+  std::string ical;               // the whole calendar object as iCalendar text
+  std::int64_t span_start_utc = 0;
+  std::int64_t span_end_utc = 0;
+  bool in_window = true;          // false: it left the window; keep its copy as it is
+};
+
+struct SourceBatch {
+  std::string source;             // [source.NAME]
+  std::string source_type;
+  Calendar calendar;
+  std::vector<BatchObject> upserts;
+  std::vector<std::string> deletions;   // native ids deleted at the source
+};
+
+class ProtocolError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+std::string encodeBatch(const SourceBatch& batch);
+// Throws ProtocolError naming the first field that is missing or of the wrong type.
+SourceBatch decodeBatch(const std::string& json);
+
+}  // namespace calsync::protocol

@@ -1,0 +1,128 @@
+// What the master keeps: every source object with its provenance, the copies it wrote to
+// the destination, and a journal. One interface, one implementation per engine (SQLite
+// now; PostgreSQL for scale-out). Every method is a transaction: once it returns, the
+// write survives a kill -9.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/event.h"
+#include "store/store_error.h"
+
+namespace calsync::store {
+
+// Identifies one source object across the whole deployment.
+struct ObjectKey {
+  std::string agent_id;
+  std::string source;
+  std::string calendar_id;
+  std::string native_id;
+  bool operator<(const ObjectKey& o) const;
+  bool operator==(const ObjectKey& o) const = default;
+};
+
+enum class ObjectState {
+  Active,       // in the sync window; mirrored to the destination
+  OutOfWindow,  // still exists at the source but left the window: its copy is left alone
+  Deleted,      // the source deleted it (tombstone); its copy is removed
+};
+
+struct StoredObject {
+  ObjectKey key;
+  std::string uid;
+  std::string hash;          // core contentHash of the object
+  std::string ical;          // the object as iCalendar text
+  std::int64_t span_start_utc = 0;
+  std::int64_t span_end_utc = 0;
+  ObjectState state = ObjectState::Active;
+  std::int64_t updated_at = 0;  // master clock, epoch seconds; set by the store
+};
+
+struct StoredCalendar {
+  std::string agent_id;
+  std::string source;
+  Calendar calendar;
+};
+
+// The copy of one source object in the destination calendar.
+struct DestinationCopy {
+  ObjectKey key;
+  std::string copy_uid;
+  std::string dest_calendar;
+  std::string dest_native_id;
+  std::string dest_etag;
+  std::string written_hash;  // source hash the copy was written from
+};
+
+// One heartbeat's worth of changes from one agent.
+struct IngestBatch {
+  std::string agent_id;
+  std::string agent_name;
+  // An agent's state database names itself with an epoch; a new epoch (state lost and
+  // rebuilt) restarts its sequence numbers instead of being ignored as a replay.
+  std::string epoch;
+  std::int64_t sequence = 0;  // strictly increasing within an epoch
+  std::vector<StoredObject> upserts;  // state Active or OutOfWindow
+  std::vector<ObjectKey> deletions;
+  std::vector<StoredCalendar> calendars;
+};
+
+struct JournalEntry {
+  std::int64_t id = 0;
+  std::int64_t at = 0;
+  std::string actor;         // "agent:ID", "destination", "admin:NAME"
+  std::string action;        // "upsert", "delete", "out-of-window", "copy-write", "copy-delete", ...
+  ObjectKey key;
+  std::string before_hash;
+  std::string after_hash;
+  std::string detail;
+};
+
+struct AgentRecord {
+  std::string id;
+  std::string name;
+  std::string epoch;
+  std::int64_t last_sequence = 0;
+  std::int64_t last_seen = 0;
+};
+
+class MasterStore {
+ public:
+  virtual ~MasterStore() = default;
+
+  // Applies the batch atomically and journals each change. Returns false and changes
+  // nothing when (epoch, sequence) was already applied, so retries are harmless.
+  virtual bool ingest(const IngestBatch& batch) = 0;
+  virtual std::optional<AgentRecord> agent(const std::string& agent_id) = 0;
+  virtual std::vector<AgentRecord> agents() = 0;
+
+  virtual std::optional<StoredObject> object(const ObjectKey& key) = 0;
+  // Active objects whose span overlaps [from, to).
+  virtual std::vector<StoredObject> activeObjectsInRange(std::int64_t from, std::int64_t to) = 0;
+  virtual std::vector<StoredCalendar> calendars() = 0;
+
+  // Work for the destination writer: Active objects without a copy or whose copy was
+  // written from another hash, and Deleted objects that still have a copy.
+  virtual std::vector<StoredObject> pendingWrites(std::size_t limit) = 0;
+  virtual std::optional<DestinationCopy> copy(const ObjectKey& key) = 0;
+  virtual std::vector<DestinationCopy> copies() = 0;
+  virtual void saveCopy(const DestinationCopy& copy, const std::string& actor) = 0;  // journals copy-write
+  virtual void removeCopy(const ObjectKey& key, const std::string& actor) = 0;      // journals copy-delete
+
+  virtual void appendJournal(const JournalEntry& entry) = 0;
+  virtual std::vector<JournalEntry> recentJournal(std::size_t limit) = 0;
+  // Row counts by name ("objects.active", "objects.deleted", "copies", ...), for /health.
+  virtual std::map<std::string, std::int64_t> counts() = 0;
+};
+
+// Opens (creating if needed) and migrates the SQLite store at `path`. Throws StoreError.
+// The store may be shared between threads: calls are serialized.
+std::unique_ptr<MasterStore> openSqliteMasterStore(const std::string& path);
+
+}  // namespace calsync::store
