@@ -1,0 +1,131 @@
+#include "store/sqlite_schemas.h"
+
+#include <iomanip>
+#include <random>
+#include <sstream>
+#include <string>
+
+namespace calsync::store::sqlite {
+
+using namespace Poco::Data::Keywords;
+
+namespace {
+
+void execute(Poco::Data::Session& session, std::initializer_list<const char*> statements) {
+  for (const char* sql : statements) session << sql, now;
+}
+
+void createMasterStore(Poco::Data::Session& session) {
+  execute(session, {
+    R"(CREATE TABLE agents (
+         id            TEXT PRIMARY KEY,
+         name          TEXT NOT NULL DEFAULT '',
+         epoch         TEXT NOT NULL DEFAULT '',
+         last_sequence INTEGER NOT NULL DEFAULT 0,
+         last_seen     INTEGER NOT NULL DEFAULT 0))",
+    R"(CREATE TABLE calendars (
+         agent_id    TEXT NOT NULL REFERENCES agents(id),
+         source      TEXT NOT NULL,
+         calendar_id TEXT NOT NULL,
+         name        TEXT NOT NULL DEFAULT '',
+         color       TEXT NOT NULL DEFAULT '',
+         description TEXT NOT NULL DEFAULT '',
+         writable    INTEGER NOT NULL DEFAULT 0,
+         PRIMARY KEY (agent_id, source, calendar_id)))",
+    // state: 'active' | 'out_of_window' | 'deleted' (readable when inspecting the file by hand).
+    R"(CREATE TABLE objects (
+         agent_id    TEXT NOT NULL REFERENCES agents(id),
+         source      TEXT NOT NULL,
+         calendar_id TEXT NOT NULL,
+         native_id   TEXT NOT NULL,
+         uid         TEXT NOT NULL DEFAULT '',
+         hash        TEXT NOT NULL DEFAULT '',
+         ical        TEXT NOT NULL DEFAULT '',
+         span_start  INTEGER NOT NULL DEFAULT 0,
+         span_end    INTEGER NOT NULL DEFAULT 0,
+         state       TEXT NOT NULL CHECK (state IN ('active', 'out_of_window', 'deleted')),
+         updated_at  INTEGER NOT NULL DEFAULT 0,
+         PRIMARY KEY (agent_id, source, calendar_id, native_id)))",
+    "CREATE INDEX objects_by_state_and_span ON objects (state, span_start, span_end)",
+    // A copy always belongs to a stored object: objects are tombstoned, never removed.
+    R"(CREATE TABLE destination_copies (
+         agent_id       TEXT NOT NULL,
+         source         TEXT NOT NULL,
+         calendar_id    TEXT NOT NULL,
+         native_id      TEXT NOT NULL,
+         copy_uid       TEXT NOT NULL DEFAULT '',
+         dest_calendar  TEXT NOT NULL DEFAULT '',
+         dest_native_id TEXT NOT NULL DEFAULT '',
+         dest_etag      TEXT NOT NULL DEFAULT '',
+         written_hash   TEXT NOT NULL DEFAULT '',
+         PRIMARY KEY (agent_id, source, calendar_id, native_id),
+         FOREIGN KEY (agent_id, source, calendar_id, native_id)
+           REFERENCES objects (agent_id, source, calendar_id, native_id)))",
+    // No foreign keys: the audit trail outlives whatever it talks about.
+    R"(CREATE TABLE journal (
+         id          INTEGER PRIMARY KEY AUTOINCREMENT,
+         at          INTEGER NOT NULL,
+         actor       TEXT NOT NULL DEFAULT '',
+         action      TEXT NOT NULL,
+         agent_id    TEXT NOT NULL DEFAULT '',
+         source      TEXT NOT NULL DEFAULT '',
+         calendar_id TEXT NOT NULL DEFAULT '',
+         native_id   TEXT NOT NULL DEFAULT '',
+         before_hash TEXT NOT NULL DEFAULT '',
+         after_hash  TEXT NOT NULL DEFAULT '',
+         detail      TEXT NOT NULL DEFAULT ''))",
+  });
+}
+
+std::string randomEpoch() {
+  std::random_device random;
+  std::ostringstream hex;
+  hex << std::hex << std::setfill('0');
+  for (int i = 0; i < 4; ++i) hex << std::setw(8) << static_cast<std::uint32_t>(random());
+  return hex.str();
+}
+
+void createAgentState(Poco::Data::Session& session) {
+  execute(session, {
+    "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    R"(CREATE TABLE cursors (
+         source      TEXT NOT NULL,
+         calendar_id TEXT NOT NULL,
+         cursor      TEXT NOT NULL DEFAULT '',
+         PRIMARY KEY (source, calendar_id)))",
+    R"(CREATE TABLE known (
+         source      TEXT NOT NULL,
+         calendar_id TEXT NOT NULL,
+         native_id   TEXT NOT NULL,
+         uid         TEXT NOT NULL DEFAULT '',
+         hash        TEXT NOT NULL DEFAULT '',
+         in_window   INTEGER NOT NULL DEFAULT 1,
+         PRIMARY KEY (source, calendar_id, native_id)))",
+    // AUTOINCREMENT: a sequence is never handed out twice, even after acknowledge() emptied
+    // the table, so the master can never mistake a new batch for a replay.
+    R"(CREATE TABLE outbox (
+         sequence   INTEGER PRIMARY KEY AUTOINCREMENT,
+         payload    TEXT NOT NULL,
+         created_at INTEGER NOT NULL))",
+    // "values" is an SQL keyword, hence the longer name.
+    "CREATE TABLE named_values (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+  });
+  // The epoch is born with the schema, in the same transaction: a database either has both
+  // or neither.
+  std::string epoch = randomEpoch();
+  session << "INSERT INTO meta (name, value) VALUES ('epoch', ?)", use(epoch), now;
+}
+
+}  // namespace
+
+const std::vector<Migration>& masterStoreMigrations() {
+  static const std::vector<Migration> migrations = {createMasterStore};
+  return migrations;
+}
+
+const std::vector<Migration>& agentStateMigrations() {
+  static const std::vector<Migration> migrations = {createAgentState};
+  return migrations;
+}
+
+}  // namespace calsync::store::sqlite
