@@ -131,6 +131,7 @@ bool AgentRuntime::deliver() {
     if (pending.empty()) return true;
     // A master that took less than it was sent is not asked again in this cycle.
     if (response.acknowledged_sequence < pending.back().sequence) return false;
+    if (pending.size() < kBatchesPerHeartbeat) return true;
   }
 }
 

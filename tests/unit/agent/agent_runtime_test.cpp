@@ -1,0 +1,91 @@
+#include "agent/agent_runtime.h"
+
+#include "agent_fixture.h"
+#include "core/errors.h"
+
+namespace calsync::agent {
+namespace {
+
+using testing::simpleObject;
+
+// A master that stores nothing and can be switched off.
+class RecordingMaster : public MasterLink {
+ public:
+  HeartbeatResponse heartbeat(const HeartbeatRequest& request) override {
+    if (down) throw ConnectorError(ErrorKind::Network, "connection refused");
+    requests.push_back(request);
+    HeartbeatResponse r;
+    for (const auto& b : request.batches) r.acknowledged_sequence = b.sequence;
+    return r;
+  }
+  bool down = false;
+  std::vector<HeartbeatRequest> requests;
+};
+
+class AgentRuntimeTest : public AgentFixture {
+ protected:
+  AgentRuntime make(std::unique_ptr<testing::InMemoryConnector> connector) {
+    connector_ = connector.get();
+    std::vector<SourceSetup> sources;
+    sources.push_back({"work", "memory", std::move(connector), {}});
+    AgentSettings settings{"agent-1", "Agent one", 30 * 86400, 90 * 86400};
+    return AgentRuntime(settings, std::move(sources), *state_, master_, health_);
+  }
+  RecordingMaster master_;
+  HealthBoard health_;
+  testing::InMemoryConnector* connector_ = nullptr;
+  const std::function<bool()> never_ = [] { return false; };
+};
+
+TEST_F(AgentRuntimeTest, QueuedBatchesSurviveAnOutageAndArriveInOrder) {
+  auto runtime = make(std::make_unique<testing::InMemoryConnector>());
+  connector_->put("cal", simpleObject("a", kNow + 3600, "A"));
+  master_.down = true;
+  auto report = runtime.runCycle(kNow, never_, false);
+  EXPECT_EQ(report.sources_ok, 1);
+  EXPECT_FALSE(report.delivered);
+  connector_->put("cal", simpleObject("a", kNow + 3600, "A2"));
+  runtime.runCycle(kNow + 60, never_, false);
+  EXPECT_EQ(state_->outboxSize(), 2u);
+
+  master_.down = false;
+  EXPECT_TRUE(runtime.deliver());
+  EXPECT_EQ(state_->outboxSize(), 0u);
+  ASSERT_EQ(master_.requests.size(), 1u);
+  const auto& batches = master_.requests[0].batches;
+  ASSERT_EQ(batches.size(), 2u);
+  EXPECT_LT(batches[0].sequence, batches[1].sequence);
+  EXPECT_EQ(master_.requests[0].epoch, state_->epoch());
+}
+
+TEST_F(AgentRuntimeTest, AFailingSourceBacksOffAndShowsInHealth) {
+  auto runtime = make(std::make_unique<testing::InMemoryConnector>());
+  connector_->fail_next_pull = ErrorKind::Throttled;  // asks for 120 s
+  auto report = runtime.runCycle(kNow, never_, false);
+  EXPECT_EQ(report.sources_failed, 1);
+  auto h = health_.get("source", "work");
+  EXPECT_EQ(h.state, "failing");
+  EXPECT_EQ(h.consecutive_failures, 1);
+  EXPECT_GE(h.next_attempt, kNow + 120);
+  EXPECT_NE(h.last_error.find("throttled"), std::string::npos);
+
+  // Before the backoff runs out the source is left alone; after it, it is read again.
+  EXPECT_EQ(runtime.runCycle(kNow + 10, never_, false).sources_waiting, 1);
+  EXPECT_EQ(runtime.runCycle(h.next_attempt, never_, false).sources_ok, 1);
+  EXPECT_EQ(health_.get("source", "work").state, "ok");
+}
+
+TEST(Backoff, DoublesUpToAnHourWithBoundedJitterAndHonoursTheServer) {
+  for (std::uint32_t seed : {0u, 1u, 77u, 123456u}) {
+    const auto first = backoffSeconds(1, 0, seed);
+    EXPECT_GE(first, 24);
+    EXPECT_LE(first, 36);
+    const auto later = backoffSeconds(20, 0, seed);
+    EXPECT_GE(later, 2880);
+    EXPECT_LE(later, 4320);
+  }
+  EXPECT_EQ(backoffSeconds(1, 600, 5), 600);
+}
+
+}  // namespace
+}  // namespace calsync::agent

@@ -1,0 +1,51 @@
+// A real master store in a temporary directory, and helpers to feed it as an agent would.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "core/hash.h"
+#include "ical/ical_codec.h"
+#include "in_memory_connector.h"
+#include "master/ingest.h"
+#include "protocol/batch.h"
+#include "store/master_store.h"
+
+namespace calsync::master {
+
+class MasterFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("calsync-master-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    store_ = store::openSqliteMasterStore((dir_ / "master.db").string());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  protocol::BatchObject item(const CalendarObject& o, bool in_window = true) {
+    return {o.native_id, o.uid, contentHash(o), ical::serialize(o), o.span_start_utc, o.span_end_utc, in_window};
+  }
+  // Sends one batch for source "work", calendar "cal" as agent "agent-1".
+  HeartbeatResponse send(std::vector<protocol::BatchObject> upserts, std::vector<std::string> deletions = {},
+                         std::string epoch = "epoch-1") {
+    protocol::SourceBatch batch{"work", "memory", {"cal", "Calendar", "", "", true}, std::move(upserts),
+                                std::move(deletions)};
+    HeartbeatRequest request{"agent-1", "Agent one", std::move(epoch), {{++sequence_, protocol::encodeBatch(batch)}}};
+    Ingest ingest(*store_);
+    return ingest.handle(request);
+  }
+
+  static constexpr std::int64_t kNow = 1790000000;
+  std::filesystem::path dir_;
+  std::unique_ptr<store::MasterStore> store_;
+  std::int64_t sequence_ = 0;
+};
+
+}  // namespace calsync::master
