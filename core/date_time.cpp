@@ -93,7 +93,15 @@ std::optional<std::int64_t> resolveWithIana(const DateTime& v) {
   if (v.is_date || v.tzid.empty() || v.isUtc()) return wall;
   try {
     const date::time_zone* zone = date::locate_zone(v.tzid);
-    const date::local_seconds local{std::chrono::seconds{wall}};
+    // The system's zone files list transitions only up to 2037 and leave later years to a
+    // rule footer that date/tz does not read. The Gregorian calendar repeats every 28 years
+    // between 1901 and 2099 (same weekdays, same leap years), so a later wall time takes the
+    // offset of the same wall time in an equivalent year that the table still covers.
+    int year = v.year;
+    while (year > 2037) year -= 28;
+    const std::int64_t probe = year == v.year ? wall
+                                              : civilToEpoch(year, v.month, v.day, v.hour, v.minute, v.second);
+    const date::local_seconds local{std::chrono::seconds{probe}};
     // A wall time in a DST gap or overlap still names one instant: RFC 5545 section 3.3.5
     // reads a nonexistent time with the offset from before the gap, and an ambiguous one
     // as the first occurrence.

@@ -34,6 +34,18 @@ TEST(DateTime, ResolvesAcrossDaylightSavingChanges) {
   EXPECT_EQ(*gap, civilToEpoch(2026, 3, 8, 7, 30, 0));
 }
 
+TEST(DateTime, FollowsDaylightSavingRulesPast2037) {
+  // 9:00 in New York is EDT (-4) in July and EST (-5) in January, in 2040 as today.
+  auto summer = resolveWithIana(*DateTime::fromIcalValue("20400702T090000", "America/New_York"));
+  auto winter = resolveWithIana(*DateTime::fromIcalValue("20400102T090000", "America/New_York"));
+  ASSERT_TRUE(summer && winter);
+  EXPECT_EQ(*summer, civilToEpoch(2040, 7, 2, 13, 0, 0));
+  EXPECT_EQ(*winter, civilToEpoch(2040, 1, 2, 14, 0, 0));
+  auto berlin = resolveWithIana(*DateTime::fromIcalValue("20990801T120000", "Europe/Berlin"));
+  ASSERT_TRUE(berlin);
+  EXPECT_EQ(*berlin, civilToEpoch(2099, 8, 1, 10, 0, 0));
+}
+
 TEST(DateTime, UnknownZoneIsUnresolved) {
   EXPECT_FALSE(resolveWithIana(*DateTime::fromIcalValue("20260307T090000", "Customized Time Zone")));
   EXPECT_TRUE(isIanaZone("Europe/Berlin"));
