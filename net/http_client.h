@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +29,7 @@ struct HttpResponse {
   std::string reason;
   Headers headers;
   std::string body;
+  std::string url;              // the URL that answered, after any redirects
   // Case-insensitive header lookup; empty when absent.
   std::string header(const std::string& name) const;
 };
@@ -39,6 +41,9 @@ struct HttpOptions {
   bool verify_tls = true;
   int connect_timeout_seconds = 15;
   int timeout_seconds = 60;     // per send/receive; a server that hangs fails, not blocks
+  // The whole exchange, body included, must finish within this; 0 = 4 x timeout_seconds.
+  // Stops a server that trickles bytes just fast enough to dodge the per-read timeout.
+  int total_timeout_seconds = 0;
   std::size_t max_response_bytes = 64u << 20;  // larger bodies are refused as Protocol errors
   std::string user_agent = "calsync/0.1";
 };
@@ -60,6 +65,10 @@ class HttpClient {
 // 401 Auth, 403 Permission, 404/410 NotFound, 409/412 Conflict, 429/503 Throttled (with
 // Retry-After seconds when given), other 5xx Protocol. 2xx/3xx are not errors.
 ConnectorError errorForStatus(const HttpResponse& response, const std::string& context);
+
+// Seconds to wait from a Retry-After value: delta-seconds or an HTTP-date (RFC 9110 10.2.3),
+// counted from `now_epoch_seconds`; a date in the past gives 0. nullopt when unparsable.
+std::optional<std::int64_t> parseRetryAfter(const std::string& value, std::int64_t now_epoch_seconds);
 
 // Resolves `ref` (absolute URL, absolute path or relative path) against `base`.
 std::string resolveUrl(const std::string& base, const std::string& ref);
