@@ -26,5 +26,7 @@ function(calsync_test name)
   target_link_libraries(${name} PRIVATE calsync_warnings ${ARG_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
   target_compile_definitions(${name} PRIVATE
     CALSYNC_SOURCE_DIR="${PROJECT_SOURCE_DIR}" CALSYNC_BINARY_DIR="${PROJECT_BINARY_DIR}")
-  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS "${ARG_LABELS}")
+  # A list inside PROPERTIES must reach ctest as one value, so its ';' is escaped.
+  string(REPLACE ";" "\\;" labels "${ARG_LABELS}")
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS "${labels}")
 endfunction()

@@ -14,6 +14,7 @@
 #include "core/date_time.h"
 #include "ical/ical_codec.h"
 #include "net/http_client.h"
+#include "child_process.h"
 #include "process.h"
 #include "radicale_server.h"
 
@@ -356,7 +357,6 @@ TEST_F(StandaloneEndToEnd, ServesHealthAndExpandedEventsThenStopsOnSigterm) {
   EXPECT_NE(health.find("\"name\":\"team\""), std::string::npos) << health;
 
   // The weekly series has 8 occurrences; one was cancelled and one moved (still counted).
-  const std::string from = epochToUtc(series_start_ - kDay).toIcalValue();
   auto iso = [](std::int64_t t) {
     DateTime d = epochToUtc(t);
     char buf[32];
