@@ -8,9 +8,11 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "core/log.h"
 #include "daemon/config/config.h"
@@ -233,4 +235,24 @@ class Calsyncd : public Poco::Util::ServerApplication {
 }  // namespace
 }  // namespace calsync::daemon
 
-POCO_SERVER_MAIN(calsync::daemon::Calsyncd)
+// --daemon moves the process to "/" before options are read, so a relative --config must
+// be made absolute first.
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    std::string* path = nullptr;
+    if ((args[i] == "--config" || args[i] == "-c") && i + 1 < args.size()) {
+      path = &args[i + 1];
+    } else if (args[i].rfind("--config=", 0) == 0) {
+      std::string value = args[i].substr(9);
+      args[i] = "--config=" + std::filesystem::absolute(value).string();
+      continue;
+    }
+    if (path && !path->empty()) *path = std::filesystem::absolute(*path).string();
+  }
+  std::vector<char*> pointers;
+  for (auto& a : args) pointers.push_back(a.data());
+  pointers.push_back(nullptr);
+  calsync::daemon::Calsyncd app;
+  return app.run(static_cast<int>(args.size()), pointers.data());
+}

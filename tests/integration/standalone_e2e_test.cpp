@@ -8,6 +8,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <thread>
 
@@ -384,6 +385,92 @@ TEST_F(StandaloneEndToEnd, ServesHealthAndExpandedEventsThenStopsOnSigterm) {
 
   daemon.signal(SIGTERM);
   EXPECT_EQ(daemon.wait(30000), 0) << log();
+}
+
+// Polls GET /health until `predicate` holds (bounded; the daemon works on its own schedule).
+bool waitForHealth(const std::string& base, const std::function<bool(const std::string&)>& predicate,
+                   std::string& last) {
+  net::HttpClient http{net::HttpOptions{}};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (std::chrono::steady_clock::now() < deadline) {
+    try {
+      last = http.send({"GET", base + "/health", {}, ""}).body;
+      if (predicate(last)) return true;
+    } catch (const ConnectorError&) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+TEST_F(StandaloneEndToEnd, ReloadsOnSighupAndKeepsRunningOnABadConfig) {
+  api_port_ = testing::pickFreePort();
+  writeConfig();
+  const std::string ini = (dir_ / "calsyncd.ini").string();
+  // Start with only the ICS team source.
+  std::string text = testing::readFile(ini);
+  const std::string without_others = text.substr(0, text.find("[source.personal]"));
+  std::ofstream(ini) << without_others;
+  testing::Process daemon({kCalsyncd, "--config", ini}, (dir_ / "calsyncd.log").string());
+  const std::string base = "http://127.0.0.1:" + std::to_string(api_port_);
+  std::string health;
+  ASSERT_TRUE(waitForHealth(base, [](const std::string& h) { return h.find("\"copies\":3") != std::string::npos; },
+                            health)) << health << log();
+  EXPECT_EQ(health.find("\"name\":\"personal\""), std::string::npos);
+
+  std::ofstream(ini) << text;  // all three sources
+  daemon.signal(SIGHUP);
+  ASSERT_TRUE(waitForHealth(base, [](const std::string& h) { return h.find("\"copies\":5") != std::string::npos; },
+                            health)) << health << log();
+  EXPECT_NE(health.find("\"name\":\"personal\""), std::string::npos);
+
+  std::ofstream(ini, std::ios::app) << "\n[source.broken]\ntype = nosuchconnector\n";
+  daemon.signal(SIGHUP);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (log().find("reload refused") == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_NE(log().find("reload refused"), std::string::npos) << log();
+  EXPECT_NE(log().find("nosuchconnector"), std::string::npos) << log();
+  ASSERT_TRUE(waitForHealth(base, [](const std::string& h) { return h.find("\"copies\":5") != std::string::npos; },
+                            health)) << "the running configuration must survive a bad reload";
+
+  daemon.signal(SIGTERM);
+  EXPECT_EQ(daemon.wait(30000), 0) << log();
+}
+
+TEST_F(StandaloneEndToEnd, DetachesWithDaemonAndWritesItsPidFile) {
+  api_port_ = testing::pickFreePort();
+  writeConfig();
+  const std::string pid_path = (dir_ / "calsyncd.pid").string();
+  // A pid file and a log file, since a detached daemon has no terminal to write to.
+  std::string text = testing::readFile((dir_ / "calsyncd.ini").string());
+  text.replace(text.find("[daemon]\n"), 9, "[daemon]\npid_file = " + pid_path + "\nlog_file = " +
+                                                 (dir_ / "daemon.log").string() + "\n");
+  std::ofstream(dir_ / "calsyncd.ini") << text;
+
+  // The launcher returns once the daemon has detached; a relative --config must still work.
+  const fs::path previous = fs::current_path();
+  fs::current_path(dir_);
+  const int launched = testing::runProcess({kCalsyncd, "--config", "calsyncd.ini", "--daemon"},
+                                           (dir_ / "calsyncd.log").string(), 30000);
+  fs::current_path(previous);
+  ASSERT_EQ(launched, 0) << log();
+
+  std::string health;
+  ASSERT_TRUE(waitForHealth("http://127.0.0.1:" + std::to_string(api_port_),
+                            [](const std::string& h) { return h.find("\"copies\":5") != std::string::npos; }, health))
+      << health << testing::readFile((dir_ / "daemon.log").string());
+  const pid_t pid = std::stoi(testing::readFile(pid_path));
+  ASSERT_GT(pid, 1);
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (::kill(pid, 0) == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_NE(::kill(pid, 0), 0) << "the daemon did not stop on SIGTERM";
+  EXPECT_FALSE(fs::exists(pid_path)) << "the pid file must go with the process";
+  EXPECT_NE(testing::readFile((dir_ / "daemon.log").string()).find("stopped"), std::string::npos);
 }
 
 TEST_F(StandaloneEndToEnd, BrokenConfigStopsStartupWithFileLineAndKey) {
