@@ -8,7 +8,7 @@
 #include "core/registry.h"
 #include "daemon/config/config.h"
 #include "daemon/config/docs.h"
-#include "tests/unit/config/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace calsync::config {
 namespace {

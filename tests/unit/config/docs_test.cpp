@@ -9,7 +9,7 @@
 #include "daemon/config/config.h"
 #include "daemon/config/schema.h"
 #include "tests/unit/config/fake_connector.h"
-#include "tests/unit/config/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace calsync::config {
 namespace {

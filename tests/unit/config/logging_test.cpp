@@ -12,7 +12,7 @@
 #include "core/log.h"
 #include "daemon/logging/level_filter.h"
 #include "daemon/logging/rotating_file.h"
-#include "tests/unit/config/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace calsync::logging {
 namespace {

@@ -2,9 +2,6 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "core/hash.h"
 #include "ical/ical_codec.h"
@@ -12,23 +9,12 @@
 #include "master/ingest.h"
 #include "protocol/batch.h"
 #include "store/master_store.h"
+#include "tests/support/temp_dir.h"
 
 namespace calsync::master {
 
 class MasterFixture : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("calsync-master-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    store_ = store::openSqliteMasterStore((dir_ / "master.db").string());
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   protocol::BatchObject item(const CalendarObject& o, bool in_window = true) {
     return {o.native_id, o.uid, contentHash(o), ical::serialize(o), o.span_start_utc, o.span_end_utc, in_window};
   }
@@ -43,8 +29,9 @@ class MasterFixture : public ::testing::Test {
   }
 
   static constexpr std::int64_t kNow = 1790000000;
-  std::filesystem::path dir_;
-  std::unique_ptr<store::MasterStore> store_;
+  calsync::testing::TempDir temp_;
+  const std::filesystem::path dir_ = temp_.path();
+  std::unique_ptr<store::MasterStore> store_ = store::openSqliteMasterStore((dir_ / "master.db").string());
   std::int64_t sequence_ = 0;
 };
 

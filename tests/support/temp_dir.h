@@ -12,7 +12,7 @@ class TempDir {
  public:
   TempDir() {
     std::random_device random;
-    path_ = std::filesystem::temp_directory_path() / ("calsync-config-test-" + std::to_string(random()));
+    path_ = std::filesystem::temp_directory_path() / ("calsync-test-" + std::to_string(random()));
     std::filesystem::create_directories(path_);
   }
   ~TempDir() {
