@@ -34,6 +34,10 @@ until curl -s -o /dev/null http://127.0.0.1:5232/; do
   if [ $i -gt 200 ]; then echo "demo: Radicale did not start" >&2; exit 1; fi
   sleep 0.1
 done
+if ! kill -0 $RADICALE 2>/dev/null; then
+  echo "demo: Radicale could not start; is something else listening on 127.0.0.1:5232?" >&2
+  exit 1
+fi
 curl -s -o /dev/null -u demo:demo -X MKCALENDAR http://127.0.0.1:5232/demo/consolidated/ || true
 
 echo "demo: calsyncd on http://localhost:8008 (try /health and /api/calendar/events?time_min=...&time_max=...)"
