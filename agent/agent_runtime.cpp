@@ -103,6 +103,16 @@ void AgentRuntime::runSource(SourceState& source, std::int64_t now, const std::f
     h.last_error = std::string("state database: ") + e.what();
     ++report.sources_failed;
     log::error("agent", "source '" + source.setup.name + "': " + h.last_error);
+  } catch (const std::exception& e) {
+    // Anything else is a bug below; it must cost this source its cycle, not the others theirs.
+    ++source.failures;
+    source.next_attempt = now + backoffSeconds(source.failures, 0, 0);
+    h.state = "failing";
+    h.consecutive_failures = source.failures;
+    h.next_attempt = source.next_attempt;
+    h.last_error = std::string("internal: ") + e.what();
+    ++report.sources_failed;
+    log::error("agent", "source '" + source.setup.name + "': " + h.last_error);
   }
   health_.update(h);
 }

@@ -58,6 +58,10 @@ WriteReport MasterRuntime::writeDestination(std::int64_t now, const std::functio
     report.failed += 1;
     report.first_error = std::string(toString(e.kind())) + ": " + e.what();
     if (e.kind() == ErrorKind::Config) resolved_calendar_.clear();
+  } catch (const std::exception& e) {
+    // A store that cannot record a copy, or a bug below: report it and try again later.
+    report.failed += 1;
+    report.first_error = std::string("internal: ") + e.what();
   }
 
   const auto counts = store_.counts();

@@ -1,5 +1,7 @@
 #include "agent/agent_runtime.h"
 
+#include <stdexcept>
+
 #include "agent_fixture.h"
 #include "core/errors.h"
 
@@ -73,6 +75,27 @@ TEST_F(AgentRuntimeTest, AFailingSourceBacksOffAndShowsInHealth) {
   EXPECT_EQ(runtime.runCycle(kNow + 10, never_, false).sources_waiting, 1);
   EXPECT_EQ(runtime.runCycle(h.next_attempt, never_, false).sources_ok, 1);
   EXPECT_EQ(health_.get("source", "work").state, "ok");
+}
+
+// A connector with a bug: it throws something no connector is supposed to throw.
+class BuggyConnector : public testing::InMemoryConnector {
+ public:
+  ChangeSet pull(const CalendarId&, const Window&, const Cursor&) override { throw std::logic_error("bug"); }
+};
+
+TEST_F(AgentRuntimeTest, ABugInOneSourceDoesNotStopTheOthers) {
+  std::vector<SourceSetup> sources;
+  sources.push_back({"buggy", "memory", std::make_unique<BuggyConnector>(), {}});
+  auto healthy = std::make_unique<testing::InMemoryConnector>();
+  healthy->put("cal", simpleObject("a", kNow + 3600, "A"));
+  sources.push_back({"healthy", "memory", std::move(healthy), {}});
+  AgentRuntime runtime({"agent-1", "Agent one", 30 * 86400, 90 * 86400}, std::move(sources), *state_, master_, health_);
+  auto report = runtime.runCycle(kNow, never_, false);
+  EXPECT_EQ(report.sources_failed, 1);
+  EXPECT_EQ(report.sources_ok, 1);
+  EXPECT_EQ(health_.get("source", "buggy").state, "failing");
+  EXPECT_NE(health_.get("source", "buggy").last_error.find("internal: bug"), std::string::npos);
+  EXPECT_EQ(health_.get("source", "healthy").objects, 1);
 }
 
 TEST(Backoff, DoublesUpToAnHourWithBoundedJitterAndHonoursTheServer) {
