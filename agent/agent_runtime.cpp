@@ -59,6 +59,20 @@ void AgentRuntime::runSource(SourceState& source, std::int64_t now, const std::f
   h.type = source.setup.type;
   h.last_attempt = now;
   const Window window{now - settings_.window_past_seconds, now + settings_.window_future_seconds};
+  // Every failure: back off, show why in /health, and say that nothing was deleted.
+  const auto fail = [&](const std::string& error, std::int64_t server_hint) {
+    ++source.failures;
+    const std::int64_t delay = backoffSeconds(source.failures, server_hint,
+                                              static_cast<std::uint32_t>(std::hash<std::string>{}(source.setup.name)));
+    source.next_attempt = now + delay;
+    h.state = "failing";
+    h.consecutive_failures = source.failures;
+    h.next_attempt = source.next_attempt;
+    h.last_error = error;
+    ++report.sources_failed;
+    log::warn("agent", "source '" + source.setup.name + "' failed (" + error + "); next try in " +
+                           std::to_string(delay) + " s; nothing was deleted");
+  };
   try {
     SourceSync sync(state_, source.setup.name, source.setup.type, *source.setup.connector);
     const SourceSyncResult result = sync.run(window, source.setup.calendars, stop);
@@ -81,38 +95,14 @@ void AgentRuntime::runSource(SourceState& source, std::int64_t now, const std::f
                            std::to_string(result.objects_in_window) + " event(s) in window, " +
                            std::to_string(result.changes) + " change(s)");
   } catch (const ConnectorError& e) {
-    ++source.failures;
-    const std::int64_t delay = backoffSeconds(source.failures, e.retryAfterSeconds(),
-                                              static_cast<std::uint32_t>(std::hash<std::string>{}(source.setup.name)));
-    source.next_attempt = now + delay;
-    h.state = "failing";
-    h.consecutive_failures = source.failures;
-    h.next_attempt = source.next_attempt;
-    h.last_error = std::string(toString(e.kind())) + ": " + e.what();
-    ++report.sources_failed;
-    log::warn("agent", "source '" + source.setup.name + "' failed (" + h.last_error + "); next try in " +
-                           std::to_string(delay) + " s; nothing was deleted");
+    fail(std::string(toString(e.kind())) + ": " + e.what(), e.retryAfterSeconds());
   } catch (const store::StoreError& e) {
-    // The state database is the agent's memory; failing to write it is not the source's fault,
-    // but the cycle for this source must count as failed so nothing is assumed sent.
-    ++source.failures;
-    source.next_attempt = now + backoffSeconds(source.failures, 0, 0);
-    h.state = "failing";
-    h.consecutive_failures = source.failures;
-    h.next_attempt = source.next_attempt;
-    h.last_error = std::string("state database: ") + e.what();
-    ++report.sources_failed;
-    log::error("agent", "source '" + source.setup.name + "': " + h.last_error);
+    // The state database is the agent's memory; failing to write it is not the source's
+    // fault, but the source's cycle must count as failed so nothing is assumed sent.
+    fail(std::string("state database: ") + e.what(), 0);
   } catch (const std::exception& e) {
     // Anything else is a bug below; it must cost this source its cycle, not the others theirs.
-    ++source.failures;
-    source.next_attempt = now + backoffSeconds(source.failures, 0, 0);
-    h.state = "failing";
-    h.consecutive_failures = source.failures;
-    h.next_attempt = source.next_attempt;
-    h.last_error = std::string("internal: ") + e.what();
-    ++report.sources_failed;
-    log::error("agent", "source '" + source.setup.name + "': " + h.last_error);
+    fail(std::string("internal: ") + e.what(), 0);
   }
   health_.update(h);
 }
