@@ -9,11 +9,14 @@
 #include "core/hash.h"
 #include "core/registry.h"
 #include "net/http_client.h"
+#include "tests/support/error_kind.h"
 #include "tests/support/radicale_server.h"
 #include "tests/unit/caldav/test_events.h"
 
 namespace calsync::caldav {
 namespace {
+
+using calsync::testing::errorKindOf;
 
 using namespace calsync::caldav::testing;
 
@@ -69,16 +72,6 @@ class CaldavRadicale : public ::testing::Test {
       if (object.uid == uid) return &object;
     }
     return nullptr;
-  }
-
-  static ErrorKind errorKindOf(const std::function<void()>& action) {
-    try {
-      action();
-    } catch (const ConnectorError& error) {
-      return error.kind();
-    }
-    ADD_FAILURE() << "no ConnectorError thrown";
-    return ErrorKind::Config;
   }
 
   std::unique_ptr<calsync::testing::RadicaleServer> server_;

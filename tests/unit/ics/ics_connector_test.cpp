@@ -7,31 +7,23 @@
 #include "core/date_time.h"
 #include "core/errors.h"
 #include "core/registry.h"
+#include "tests/support/error_kind.h"
 #include "tests/unit/ics/ics_test_support.h"
 
 namespace calsync::ics {
 namespace {
 
+using calsync::testing::errorKindOf;
+
 using test::LogCapture;
 using test::ScratchDir;
+using test::kYear2026;
 
 ConnectorSpec specFor(Settings settings) { return ConnectorSpec{"test", "ics", std::move(settings), "/tmp"}; }
 
 std::unique_ptr<Connector> connectorFor(const std::filesystem::path& path, Settings extra = {}) {
   extra["path"] = path.string();
   return std::make_unique<IcsConnector>(specFor(std::move(extra)));
-}
-
-const Window kYear2026{civilToEpoch(2026, 1, 1, 0, 0, 0), civilToEpoch(2027, 1, 1, 0, 0, 0)};
-
-ErrorKind errorKindOf(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const ConnectorError& e) {
-    return e.kind();
-  }
-  ADD_FAILURE() << "no ConnectorError thrown";
-  return ErrorKind::Config;
 }
 
 bool contains(const std::vector<std::string>& list, const std::string& item) {

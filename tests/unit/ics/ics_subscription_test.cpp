@@ -15,9 +15,14 @@
 #include "core/date_time.h"
 #include "core/errors.h"
 #include "ics/ics_connector.h"
+#include "tests/support/error_kind.h"
+#include "tests/unit/ics/ics_test_support.h"
 
 namespace calsync::ics {
 namespace {
+
+using calsync::testing::errorKindOf;
+using test::kYear2026;
 
 std::string fixture(const std::string& name) {
   std::ifstream in(std::string(CALSYNC_SOURCE_DIR) + "/tests/fixtures/ics/" + name, std::ios::binary);
@@ -101,18 +106,6 @@ class IcsSubscription : public ::testing::Test {
   Poco::Net::ServerSocket socket_{Poco::Net::SocketAddress("127.0.0.1", 0)};
   std::unique_ptr<Poco::Net::HTTPServer> server_;
 };
-
-const Window kYear2026{civilToEpoch(2026, 1, 1, 0, 0, 0), civilToEpoch(2027, 1, 1, 0, 0, 0)};
-
-ErrorKind errorKindOf(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const ConnectorError& e) {
-    return e.kind();
-  }
-  ADD_FAILURE() << "no ConnectorError thrown";
-  return ErrorKind::Config;
-}
 
 TEST_F(IcsSubscription, FetchesOneCalendar) {
   auto feed = connector("/team.ics");

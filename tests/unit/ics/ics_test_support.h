@@ -11,41 +11,26 @@
 #include <string>
 #include <vector>
 
+#include "core/date_time.h"
+#include "core/event.h"
 #include "core/log.h"
+#include "tests/support/temp_dir.h"
 
 namespace calsync::ics::test {
 
 namespace fs = std::filesystem;
 
-// A fresh folder under the build tree, removed again at the end of the test.
-class ScratchDir {
+// A fresh folder, removed again at the end of the test, that can also take fixture files.
+class ScratchDir : public calsync::testing::TempDir {
  public:
-  ScratchDir() {
-    std::random_device random;
-    path_ = fs::path(CALSYNC_BINARY_DIR) / "test-scratch" / ("ics-" + std::to_string(random()));
-    fs::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-
-  const fs::path& path() const { return path_; }
-  fs::path write(const std::string& name, const std::string& bytes) const {
-    std::ofstream out(path_ / name, std::ios::binary);
-    out << bytes;
-    return path_ / name;
-  }
   fs::path copyFixture(const std::string& fixture, const std::string& name) const {
-    fs::copy_file(fs::path(CALSYNC_SOURCE_DIR) / "tests/fixtures/ics" / fixture, path_ / name);
-    return path_ / name;
+    fs::copy_file(fs::path(CALSYNC_SOURCE_DIR) / "tests/fixtures/ics" / fixture, path() / name);
+    return path() / name;
   }
-
- private:
-  fs::path path_;
 };
+
+// The window the tests read in: all of 2026.
+inline const Window kYear2026{civilToEpoch(2026, 1, 1, 0, 0, 0), civilToEpoch(2027, 1, 1, 0, 0, 0)};
 
 // Captures log lines while alive, then restores the default stderr sink.
 class LogCapture {

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "net/http_client.h"
+#include "tests/unit/net/fast_options.h"
 #include "tests/support/child_process.h"
 #include "tests/support/fake_http_server.h"
 
@@ -12,13 +13,6 @@ namespace {
 using calsync::testing::FakeHttpServer;
 using calsync::testing::FakeRequest;
 using calsync::testing::FakeResponse;
-
-HttpOptions fastOptions() {
-  HttpOptions options;
-  options.connect_timeout_seconds = 2;
-  options.timeout_seconds = 2;
-  return options;
-}
 
 HttpRequest request(std::string method, std::string url, std::string body = {}) {
   HttpRequest out;

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "net/http_client.h"
+#include "tests/unit/net/fast_options.h"
 #include "tests/support/fake_http_server.h"
 
 namespace calsync::net {
@@ -14,13 +15,6 @@ namespace {
 using calsync::testing::FakeHttpServer;
 using calsync::testing::FakeRequest;
 using calsync::testing::FakeResponse;
-
-HttpOptions fastOptions() {
-  HttpOptions options;
-  options.connect_timeout_seconds = 2;
-  options.timeout_seconds = 2;
-  return options;
-}
 
 HttpRequest get(const std::string& url) {
   HttpRequest request;
