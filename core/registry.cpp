@@ -16,7 +16,11 @@ void ConnectorRegistry::add(ConnectorInfo info) {
 
 const ConnectorInfo* ConnectorRegistry::find(const std::string& type) const {
   auto it = infos_.find(type);
-  return it == infos_.end() ? nullptr : &it->second;
+  if (it != infos_.end()) return &it->second;
+  for (const auto& [name, info] : infos_)
+    for (const auto& alias : info.aliases)
+      if (alias == type) return &info;
+  return nullptr;
 }
 
 std::vector<std::string> ConnectorRegistry::types() const {

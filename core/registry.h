@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/connector.h"
+#include "core/discovery.h"
 #include "core/key_spec.h"
 
 namespace calsync {
@@ -27,12 +28,18 @@ struct ConnectorInfo {
   std::vector<KeySpec> keys;     // keys its section accepts besides `type`
   bool can_be_destination = false;
   std::function<std::unique_ptr<Connector>(const ConnectorSpec&)> create;
+  // Other names `calsyncctl discover` accepts for this type ("outlook-mac" for olk15).
+  std::vector<std::string> aliases;
+  // Lists what the endpoint described by `spec` holds, for `calsyncctl discover`. Unset means
+  // the generic discovery: create the connector and report listCalendars().
+  std::function<DiscoveryReport(const ConnectorSpec&)> discover;
 };
 
 class ConnectorRegistry {
  public:
   static ConnectorRegistry& instance();
   void add(ConnectorInfo info);
+  // By type name or alias.
   const ConnectorInfo* find(const std::string& type) const;
   std::vector<std::string> types() const;
   // Throws ConnectorError(Config) for an unknown type.

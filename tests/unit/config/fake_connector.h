@@ -23,8 +23,8 @@ inline ConnectorRegistry fakeRegistry() {
   KeySpec depth = fakeKey("depth", KeyType::Int, "3", false, "How deep to look.");
   depth.min = 1;
   depth.max = 5;
-  registry.add({"fake", "A fake connector for tests.", {url, password, depth}, true, nullptr});
-  registry.add({"readonly", "A fake source that cannot be a destination.", {url}, false, nullptr});
+  registry.add({"fake", "A fake connector for tests.", {url, password, depth}, true, nullptr, {}, nullptr});
+  registry.add({"readonly", "A fake source that cannot be a destination.", {url}, false, nullptr, {}, nullptr});
   return registry;
 }
 

@@ -20,10 +20,13 @@ class NullConnector : public Connector {
 TEST(ConnectorRegistry, BuildsRegisteredTypesAndRejectsOthers) {
   ConnectorRegistry registry;
   std::string seen_name;
-  registry.add({"null", "does nothing", {}, false, [&](const ConnectorSpec& spec) {
-                  seen_name = spec.name;
-                  return std::make_unique<NullConnector>();
-                }});
+  ConnectorInfo info;
+  info.type = "null";
+  info.create = [&](const ConnectorSpec& spec) {
+    seen_name = spec.name;
+    return std::make_unique<NullConnector>();
+  };
+  registry.add(std::move(info));
   ConnectorSpec spec{"work", "null", {}, "/tmp"};
   EXPECT_NE(registry.create(spec), nullptr);
   EXPECT_EQ(seen_name, "work");
@@ -35,6 +38,18 @@ TEST(ConnectorRegistry, BuildsRegisteredTypesAndRejectsOthers) {
     EXPECT_EQ(e.kind(), ErrorKind::Config);
     EXPECT_NE(std::string(e.what()).find("nope"), std::string::npos);
   }
+}
+
+TEST(ConnectorRegistry, FindsTypesByAlias) {
+  ConnectorRegistry registry;
+  ConnectorInfo info;
+  info.type = "olk15";
+  info.create = [](const ConnectorSpec&) { return std::make_unique<NullConnector>(); };
+  info.aliases = {"outlook-mac"};
+  registry.add(std::move(info));
+  ASSERT_NE(registry.find("outlook-mac"), nullptr);
+  EXPECT_EQ(registry.find("outlook-mac")->type, "olk15");
+  EXPECT_EQ(registry.find("outlook"), nullptr);
 }
 
 }  // namespace
