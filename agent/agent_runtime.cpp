@@ -5,6 +5,8 @@
 #include "agent/source_sync.h"
 #include "core/errors.h"
 #include "core/log.h"
+#include "ical/ical_codec.h"
+#include "protocol/heartbeat.h"
 #include "store/store_error.h"
 
 namespace calsync::agent {
@@ -41,13 +43,21 @@ AgentRuntime::AgentRuntime(AgentSettings settings, std::vector<SourceSetup> sour
 CycleReport AgentRuntime::runCycle(std::int64_t now, const std::function<bool()>& stop_requested,
                                    bool ignore_backoff) {
   CycleReport report;
-  for (auto& source : sources_) {
-    if (stop_requested()) break;
-    if (!ignore_backoff && now < source.next_attempt) {
-      ++report.sources_waiting;
-      continue;
+  {
+    std::lock_guard lock(sources_mutex_);
+    const bool resyncing = state_.value(store::kResyncPendingValue) == "1";
+    for (auto& source : sources_) {
+      if (stop_requested()) break;
+      if (!ignore_backoff && now < source.next_attempt) {
+        ++report.sources_waiting;
+        continue;
+      }
+      runSource(source, now, stop_requested, report);
     }
-    runSource(source, now, stop_requested, report);
+    // Every source has sent its snapshot: the resync is over.
+    if (resyncing && report.sources_failed == 0 && report.sources_waiting == 0 && !stop_requested()) {
+      state_.setValue(store::kResyncPendingValue, "0");
+    }
   }
   report.delivered = deliver();
   return report;
@@ -115,6 +125,9 @@ bool AgentRuntime::deliver() {
     request.agent_name = settings_.name;
     request.epoch = state_.epoch();
     for (const auto& b : pending) request.batches.push_back({b.sequence, b.payload});
+    // The digest describes the state once every queued batch is stored: only send it with
+    // the last of them.
+    if (state_.outboxSize() == pending.size()) request.state_digest = stateDigest();
     HeartbeatResponse response;
     try {
       response = master_.heartbeat(request);
@@ -124,15 +137,127 @@ bool AgentRuntime::deliver() {
       return false;
     }
     if (response.acknowledged_sequence > 0) state_.acknowledge(response.acknowledged_sequence);
+    if (!response.updates.empty()) applyAndReport(response.updates);
     if (!response.error.empty()) {
       log::error("agent", "master refused a batch: " + response.error);
       return false;
+    }
+    if (response.resync && state_.outboxSize() == 0) {
+      log::warn("agent", "the master's view of this agent differs from ours; re-sending every calendar in full");
+      std::lock_guard lock(sources_mutex_);
+      state_.resetAll();
+      return true;
     }
     if (pending.empty()) return true;
     // A master that took less than it was sent is not asked again in this cycle.
     if (response.acknowledged_sequence < pending.back().sequence) return false;
     if (pending.size() < kBatchesPerHeartbeat) return true;
   }
+}
+
+std::string AgentRuntime::stateDigest() {
+  std::vector<protocol::DigestEntry> entries;
+  for (auto& k : state_.allKnown()) {
+    entries.push_back({k.source, k.calendar_id, k.object.native_id, k.object.hash, k.object.in_window});
+  }
+  return protocol::stateDigest(std::move(entries));
+}
+
+void AgentRuntime::applyAndReport(const std::vector<AgentUpdate>& updates) {
+  for (const UpdateOutcome& outcome : applyUpdates(updates)) {
+    try {
+      master_.reportUpdate(settings_.id, outcome);
+    } catch (const ConnectorError& e) {
+      // The master hands the update out again later; applying it twice is harmless.
+      log::warn("agent", "could not report update " + std::to_string(outcome.id) + " to the master: " + e.what());
+    }
+  }
+}
+
+std::vector<UpdateOutcome> AgentRuntime::applyUpdates(const std::vector<AgentUpdate>& updates) {
+  std::vector<UpdateOutcome> outcomes;
+  std::lock_guard lock(sources_mutex_);
+  for (const AgentUpdate& update : updates) {
+    UpdateOutcome outcome = applyUpdate(update);
+    if (outcome.ok) {
+      log::info("agent", std::string("applied ") + toString(update.kind) + " update " + std::to_string(update.id) +
+                             " to source '" + update.source + "'");
+    } else {
+      log::warn("agent", std::string("could not apply ") + toString(update.kind) + " update " +
+                             std::to_string(update.id) + ": " + outcome.error);
+    }
+    outcomes.push_back(std::move(outcome));
+  }
+  return outcomes;
+}
+
+UpdateOutcome AgentRuntime::applyUpdate(const AgentUpdate& update) {
+  UpdateOutcome outcome;
+  outcome.id = update.id;
+  const auto refuse = [&](const std::string& why) {
+    outcome.ok = false;
+    outcome.retryable = false;
+    outcome.error = why;
+    return outcome;
+  };
+  if (update.kind == AgentUpdate::Kind::SyncConfig) {
+    return refuse("sync settings pushed from the master are not applied by this agent yet; change its config file");
+  }
+  auto it = std::find_if(sources_.begin(), sources_.end(),
+                         [&](const SourceState& s) { return s.setup.name == update.source; });
+  if (it == sources_.end()) return refuse("this agent has no source '" + update.source + "'");
+  SourceSetup& source = it->setup;
+  try {
+    if (update.kind == AgentUpdate::Kind::CalendarMetadata) {
+      if (!source.allow_metadata_updates) {
+        return refuse("source '" + source.name + "' does not take metadata changes (allow_metadata_updates = false)");
+      }
+      if (!source.connector->capabilities().write_metadata) {
+        return refuse("source '" + source.name + "' (" + source.type + ") cannot change calendar metadata");
+      }
+      source.connector->apply(CalendarChange{update.calendar_id, update.name, update.color, update.description});
+      outcome.ok = true;
+      return outcome;
+    }
+    if (!source.allow_event_updates) {
+      return refuse("source '" + source.name + "' does not take event changes (allow_event_updates = false)");
+    }
+    if (!source.connector->capabilities().write_events) {
+      return refuse("source '" + source.name + "' (" + source.type + ") cannot write events");
+    }
+    EventChange change;
+    change.calendar = update.calendar_id;
+    if (update.kind == AgentUpdate::Kind::EventDelete) {
+      change.kind = EventChange::Kind::Delete;
+      change.object.native_id = update.native_id;
+      change.object.uid = update.uid;
+    } else {
+      auto parsed = ical::parse(update.ical);
+      if (parsed.objects.size() != 1) return refuse("the update does not carry exactly one event");
+      change.object = std::move(parsed.objects.front());
+      change.object.native_id = update.native_id;
+      change.kind = update.kind == AgentUpdate::Kind::EventCreate ? EventChange::Kind::Create : EventChange::Kind::Update;
+      // Delivered twice (the first report was lost): the event is already there.
+      if (change.kind == EventChange::Kind::Create) {
+        if (auto existing = source.connector->findByUid(update.calendar_id, change.object.uid)) {
+          outcome.ok = true;
+          outcome.native_id = existing->native_id;
+          return outcome;
+        }
+      }
+    }
+    outcome.native_id = source.connector->apply(change).native_id;
+    outcome.ok = true;
+  } catch (const ConnectorError& e) {
+    outcome.ok = false;
+    outcome.error = std::string(toString(e.kind())) + ": " + e.what();
+    outcome.retryable = e.kind() == ErrorKind::Network || e.kind() == ErrorKind::Throttled ||
+                        e.kind() == ErrorKind::Conflict || e.kind() == ErrorKind::Protocol;
+  } catch (const std::exception& e) {
+    outcome.ok = false;
+    outcome.error = std::string("internal: ") + e.what();
+  }
+  return outcome;
 }
 
 }  // namespace calsync::agent

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,8 @@ struct SourceSetup {
   std::string type;
   std::unique_ptr<Connector> connector;
   std::vector<std::string> calendars;   // filter by id or name; empty = all
+  bool allow_metadata_updates = false;
+  bool allow_event_updates = false;
 };
 
 struct CycleReport {
@@ -49,8 +52,16 @@ class AgentRuntime {
 
   // `now` in epoch seconds. With `ignore_backoff`, every source is tried (--once).
   CycleReport runCycle(std::int64_t now, const std::function<bool()>& stop_requested, bool ignore_backoff);
-  // Sends queued batches until the outbox is empty or the master cannot take more.
+  // Sends queued batches until the outbox is empty or the master cannot take more, and
+  // applies the updates the master answers with.
   bool deliver();
+  // Applies updates from the master to the sources, where their config allows it. Safe to
+  // call from another thread than runCycle (a long-poll listener).
+  std::vector<UpdateOutcome> applyUpdates(const std::vector<AgentUpdate>& updates);
+  // Applies the updates and reports each outcome to the master.
+  void applyAndReport(const std::vector<AgentUpdate>& updates);
+  const std::string& id() const { return settings_.id; }
+  MasterLink& master() { return master_; }
 
  private:
   struct SourceState {
@@ -59,12 +70,16 @@ class AgentRuntime {
     std::int64_t next_attempt = 0;
   };
   void runSource(SourceState& source, std::int64_t now, const std::function<bool()>& stop, CycleReport& report);
+  UpdateOutcome applyUpdate(const AgentUpdate& update);
+  std::string stateDigest();
 
   AgentSettings settings_;
   std::vector<SourceState> sources_;
   store::AgentStateStore& state_;
   MasterLink& master_;
   HealthBoard& health_;
+  // Connectors are not thread-safe: reads (cycle) and writes (updates) take turns.
+  std::recursive_mutex sources_mutex_;
 };
 
 }  // namespace calsync::agent

@@ -19,6 +19,11 @@ bool selected(const Calendar& calendar, const std::vector<std::string>& filter) 
   return false;
 }
 
+bool heldDeletionsFor(const SourceSyncResult& result, const std::string& calendar_id) {
+  return std::find(result.held_deletions.begin(), result.held_deletions.end(), calendar_id) !=
+         result.held_deletions.end();
+}
+
 std::string metadataFingerprint(const Calendar& c) {
   return sha256Hex(c.id + '\x1f' + c.name + '\x1f' + c.color + '\x1f' + c.description + '\x1f' +
                    (c.writable ? "1" : "0"));
@@ -127,10 +132,19 @@ void SourceSync::syncCalendar(const Calendar& calendar, const Window& window, So
     commit.forgotten.push_back(native_id);
   }
 
+  // After the master asked for a resync, every calendar says what it holds in full. An empty
+  // listing is not sent as a snapshot: with nothing known to compare it with, it cannot be
+  // told apart from a source that answered wrongly, and it would empty the master.
+  if (state_.value(store::kResyncPendingValue) == "1" && changes.complete && !present.empty() &&
+      !heldDeletionsFor(result, calendar.id)) {
+    batch.snapshot = true;
+    batch.snapshot_ids.assign(present.begin(), present.end());
+  }
+
   const std::string meta_key = "calendar-meta/" + source_name_ + "/" + calendar.id;
   const std::string meta = metadataFingerprint(calendar);
   const bool metadata_changed = state_.value(meta_key) != meta;
-  if (!batch.upserts.empty() || !batch.deletions.empty() || metadata_changed) {
+  if (!batch.upserts.empty() || !batch.deletions.empty() || metadata_changed || batch.snapshot) {
     commit.payload = protocol::encodeBatch(batch);
   }
   state_.commit(commit);

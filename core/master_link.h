@@ -3,15 +3,49 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace calsync {
 
-// One outbox batch: a JSON document (see protocol/batch_codec.h) under a sequence number.
+// One outbox batch: a JSON document (see protocol/batch.h) under a sequence number.
 struct OutgoingBatch {
   std::int64_t sequence = 0;
   std::string payload;
+};
+
+// A change the master asks an agent to make at one of its sources.
+struct AgentUpdate {
+  enum class Kind { CalendarMetadata, EventCreate, EventUpdate, EventDelete, SyncConfig };
+  std::int64_t id = 0;             // the master's queue id; acknowledge with it
+  Kind kind = Kind::CalendarMetadata;
+  std::string source;              // [source.NAME]; empty for SyncConfig = every source
+  std::string calendar_id;
+  // CalendarMetadata: the fields to change (unset = leave as is).
+  std::optional<std::string> name;
+  std::optional<std::string> color;
+  std::optional<std::string> description;
+  // Event*: the source object; `ical` is the whole new object for create and update.
+  std::string native_id;
+  std::string uid;
+  std::string ical;
+  // SyncConfig: sync_interval, window_past, window_future (seconds), bidirectional (true/false).
+  std::map<std::string, std::string> settings;
+  int attempt = 0;                 // deliveries so far, this one included
+};
+
+const char* toString(AgentUpdate::Kind kind);
+std::optional<AgentUpdate::Kind> agentUpdateKindFromString(const std::string& text);
+
+// What became of one update at the agent.
+struct UpdateOutcome {
+  std::int64_t id = 0;
+  bool ok = false;
+  bool retryable = true;           // false: retrying cannot help (not permitted, bad data)
+  std::string error;
+  std::string native_id;           // EventCreate: where the new event now lives
 };
 
 struct HeartbeatRequest {
@@ -19,6 +53,10 @@ struct HeartbeatRequest {
   std::string agent_name;
   std::string epoch;                   // names the agent's state database
   std::vector<OutgoingBatch> batches;  // oldest first; may be empty (idle heartbeat)
+  // Digest of everything the agent believes the master holds for it, as it will be once
+  // `batches` are stored; empty when more batches are still queued behind these.
+  std::string state_digest;
+  std::vector<UpdateOutcome> processed;  // updates applied (or failed) since the last heartbeat
 };
 
 struct HeartbeatResponse {
@@ -26,13 +64,20 @@ struct HeartbeatResponse {
   std::int64_t acknowledged_sequence = 0;
   // Set when a batch was refused as malformed: the agent keeps it and reports the reason.
   std::string error;
+  // The master's view differs from the agent's digest: the agent re-sends full listings.
+  bool resync = false;
+  std::vector<AgentUpdate> updates;    // waiting for this agent, oldest first
 };
 
 class MasterLink {
  public:
   virtual ~MasterLink() = default;
-  // Throws ConnectorError(Network) when the master cannot be reached; batches stay queued.
+  // Throws ConnectorError (Network, Auth, Throttled, Protocol) when the master cannot take the
+  // heartbeat; the batches stay queued.
   virtual HeartbeatResponse heartbeat(const HeartbeatRequest& request) = 0;
+  // Updates waiting for `agent_id`, waiting up to `wait_seconds` for one to arrive.
+  virtual std::vector<AgentUpdate> pendingUpdates(const std::string& agent_id, int wait_seconds) = 0;
+  virtual void reportUpdate(const std::string& agent_id, const UpdateOutcome& outcome) = 0;
 };
 
 }  // namespace calsync

@@ -6,6 +6,8 @@
 #include <stdexcept>
 
 #include "agent/agent_runtime.h"
+#include "agent/https_master_link.h"
+#include "agent/update_listener.h"
 #include "core/errors.h"
 #include "core/log.h"
 #include "daemon/scheduler.h"
@@ -18,6 +20,10 @@ namespace calsync::daemon {
 namespace {
 
 std::int64_t now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+// How long each long-poll for updates may wait at the master. Bounds how long stopping an
+// agent takes while its master is remote.
+constexpr int kLongPollSeconds = 15;
 
 std::unique_ptr<Connector> buildConnector(const ConnectorSpec& spec, const std::string& what) {
   try {
@@ -32,10 +38,12 @@ std::unique_ptr<Connector> buildConnector(const ConnectorSpec& spec, const std::
 struct Service::Impl {
   config::Config config;
   HealthBoard health;
-  std::unique_ptr<store::MasterStore> master_store;
+  store::MasterDatabase master_db;
   std::unique_ptr<store::AgentStateStore> agent_state;
   std::unique_ptr<master::MasterRuntime> master;
+  std::unique_ptr<MasterLink> remote_master;   // mode = agent
   std::unique_ptr<agent::AgentRuntime> agent;
+  std::unique_ptr<agent::UpdateListener> listener;
   std::unique_ptr<master::HttpApi> api;
   std::unique_ptr<Scheduler> scheduler;
 };
@@ -48,46 +56,61 @@ Service::Service(const config::Config& config) : impl_(std::make_unique<Impl>())
   std::filesystem::create_directories(data_dir, ec);
   if (ec) throw std::runtime_error("cannot create data_dir " + data_dir.string() + ": " + ec.message());
 
-  if (mode == "agent") {
-    // Agents reach a remote master over the heartbeat protocol, which this build does not
-    // speak yet: refuse clearly rather than run without anywhere to send changes.
-    throw std::runtime_error("mode = agent needs the agent-to-master heartbeat protocol, which this build "
-                             "does not include yet; use mode = standalone");
-  }
-
-  try {
-    impl_->master_store = store::openSqliteMasterStore((data_dir / "master.db").string());
-  } catch (const store::StoreError& e) {
-    throw std::runtime_error(std::string("master store: ") + e.what());
-  }
-  master::DestinationSetup destination;
-  if (config.destination) {
-    destination.type = config.destination->spec.type;
-    destination.calendar = config.destination->calendar;
-    destination.connector = buildConnector(config.destination->spec, "[destination]");
-  }
-  impl_->master = std::make_unique<master::MasterRuntime>(*impl_->master_store, std::move(destination), impl_->health);
-
-  if (mode == "standalone") {
+  if (mode != "agent") {
     try {
-      impl_->agent_state = store::openSqliteAgentState((data_dir / "agent.db").string());
+      impl_->master_db = store::openSqliteMasterDatabase((data_dir / "master.db").string());
     } catch (const store::StoreError& e) {
-      throw std::runtime_error(std::string("agent state: ") + e.what());
+      throw std::runtime_error(std::string("master store: ") + e.what());
     }
-    std::vector<agent::SourceSetup> sources;
-    for (const auto& s : config.sources) {
-      if (!s.enabled) continue;
-      sources.push_back({s.name, s.spec.type, buildConnector(s.spec, "[source." + s.name + "]"), s.calendars});
+    master::DestinationSetup destination;
+    if (config.destination) {
+      destination.type = config.destination->spec.type;
+      destination.calendar = config.destination->calendar;
+      destination.connector = buildConnector(config.destination->spec, "[destination]");
     }
-    agent::AgentSettings settings;
-    settings.id = config.agent.id;
-    settings.name = config.agent.name.empty() ? config.agent.id : config.agent.name;
-    settings.window_past_seconds = config.agent.window_past_seconds;
-    settings.window_future_seconds = config.agent.window_future_seconds;
-    // The embedded master is the link: no network hop between the two halves.
-    impl_->agent = std::make_unique<agent::AgentRuntime>(settings, std::move(sources), *impl_->agent_state,
-                                                         *impl_->master, impl_->health);
+    master::UpdatePolicy policy;
+    policy.max_attempts = config.agent.max_retry_attempts;
+    const auto& db = impl_->master_db;
+    impl_->master = std::make_unique<master::MasterRuntime>(
+        master::MasterStores{*db.objects, *db.auth, *db.updates, *db.audit}, std::move(destination), impl_->health,
+        policy);
   }
+
+  if (mode == "master") return;
+  try {
+    impl_->agent_state = store::openSqliteAgentState((data_dir / "agent.db").string());
+  } catch (const store::StoreError& e) {
+    throw std::runtime_error(std::string("agent state: ") + e.what());
+  }
+  std::vector<agent::SourceSetup> sources;
+  for (const auto& s : config.sources) {
+    if (!s.enabled) continue;
+    agent::SourceSetup setup{s.name, s.spec.type, buildConnector(s.spec, "[source." + s.name + "]"), s.calendars};
+    setup.allow_metadata_updates = s.allow_metadata_updates;
+    setup.allow_event_updates = s.allow_event_updates;
+    sources.push_back(std::move(setup));
+  }
+  agent::AgentSettings settings;
+  settings.id = config.agent.id;
+  settings.name = config.agent.name.empty() ? config.agent.id : config.agent.name;
+  settings.window_past_seconds = config.agent.window_past_seconds;
+  settings.window_future_seconds = config.agent.window_future_seconds;
+  MasterLink* link = impl_->master.get();   // standalone: the embedded master, no network hop
+  if (mode == "agent") {
+    agent::MasterEndpoint endpoint;
+    endpoint.url = config.agent.master_url;
+    endpoint.ca_file = config.agent.ca_file;
+    endpoint.enroll_token = config.agent.enroll_token;
+    endpoint.allow_plain_http = config.agent.allow_plain_http;
+    try {
+      impl_->remote_master = std::make_unique<agent::HttpsMasterLink>(endpoint, *impl_->agent_state, settings.name);
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(std::string("[agent] ") + e.what());
+    }
+    link = impl_->remote_master.get();
+  }
+  impl_->agent = std::make_unique<agent::AgentRuntime>(settings, std::move(sources), *impl_->agent_state, *link,
+                                                       impl_->health);
 }
 
 Service::~Service() { stop(); }
@@ -101,7 +124,7 @@ CycleOutcome Service::runCycle(const std::function<bool()>& stop_requested, bool
     outcome.sources_ok = report.sources_failed == 0;
     outcome.delivered = report.delivered;
   }
-  if (!stop_requested()) {
+  if (impl_->master && !stop_requested()) {
     const auto report = impl_->master->writeDestination(now(), stop_requested, ignore_backoff);
     outcome.destination_ok = report.failed == 0;
   }
@@ -109,6 +132,18 @@ CycleOutcome Service::runCycle(const std::function<bool()>& stop_requested, bool
 }
 
 void Service::start() {
+  if (impl_->master) startApi();
+  if (impl_->agent) {
+    impl_->listener = std::make_unique<agent::UpdateListener>(*impl_->agent, kLongPollSeconds);
+    impl_->listener->start();
+  }
+  const auto interval = std::chrono::seconds(std::max<std::int64_t>(impl_->config.agent.sync_interval_seconds, 1));
+  impl_->scheduler = std::make_unique<Scheduler>(
+      [this](const std::function<bool()>& stop) { runCycle(stop, false); }, interval);
+  impl_->scheduler->start();
+}
+
+void Service::startApi() {
   const auto& master_config = impl_->config.master;
   master::HttpApiOptions options;
   options.listen = master_config.listen;
@@ -116,6 +151,7 @@ void Service::start() {
   options.tls_key = master_config.tls_key;
   options.mode = impl_->config.daemon.mode;
   options.started_at = now();
+  options.admin_token = master_config.admin_token;
   if (options.tls_cert.empty() && !master_config.allow_plain_http) {
     throw std::runtime_error("[master] serves HTTPS only: set tls_cert and tls_key, or allow_plain_http = true "
                              "for loopback or testing");
@@ -124,16 +160,15 @@ void Service::start() {
   impl_->api->start();
   log::info("daemon", std::string("serving ") + (options.tls_cert.empty() ? "http" : "https") + " on " +
                           options.listen);
-
-  const auto interval = std::chrono::seconds(std::max<std::int64_t>(impl_->config.agent.sync_interval_seconds, 1));
-  impl_->scheduler = std::make_unique<Scheduler>(
-      [this](const std::function<bool()>& stop) { runCycle(stop, false); }, interval);
-  impl_->scheduler->start();
 }
 
 void Service::stop() {
   if (impl_->scheduler) impl_->scheduler->stop();
   impl_->scheduler.reset();
+  // An embedded master wakes the listener's long-poll; a remote one returns within its wait.
+  if (impl_->master) impl_->master->shutdown();
+  if (impl_->listener) impl_->listener->stop();
+  impl_->listener.reset();
   if (impl_->api) impl_->api->stop();
   impl_->api.reset();
 }

@@ -35,6 +35,7 @@ class Service {
   HealthBoard& health();
 
  private:
+  void startApi();
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

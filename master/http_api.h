@@ -1,5 +1,5 @@
-// The master's HTTP(S) endpoint: /health and the REST API, served by Poco's HTTPServer on
-// its own threads.
+// The master's HTTP(S) endpoint: /health, the agent protocol and the REST API, served by
+// Poco's HTTPServer on its own threads. Routes live in master/api/.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +15,10 @@ struct HttpApiOptions {
   std::string tls_cert;                    // PEM; with tls_key, serve HTTPS
   std::string tls_key;
   std::string mode;                        // reported by /health
+  std::string admin_token;                 // empty: the admin API answers 403
   std::int64_t started_at = 0;
+  double agent_requests_per_second = 20;   // per agent (or per address before auth)
+  double agent_request_burst = 60;
 };
 
 class HttpApi {

@@ -2,6 +2,7 @@
 
 #include "core/log.h"
 #include "protocol/batch.h"
+#include "protocol/heartbeat.h"
 
 namespace calsync::master {
 
@@ -47,10 +48,37 @@ HeartbeatResponse Ingest::handle(const HeartbeatRequest& request) {
     for (const auto& native_id : batch.deletions) {
       in.deletions.push_back({request.agent_id, batch.source, batch.calendar.id, native_id});
     }
-    store_.ingest(in);  // false = a replay of a batch already stored; acknowledged all the same
+    if (batch.snapshot) in.snapshots.push_back({batch.source, batch.calendar.id, batch.snapshot_ids});
+    // false = a replay of a batch already stored; acknowledged all the same.
+    if (store_.ingest(in)) {
+      std::lock_guard lock(digest_mutex_);
+      digests_.erase(request.agent_id);
+    }
     response.acknowledged_sequence = std::max(response.acknowledged_sequence, outgoing.sequence);
   }
+
+  if (!request.state_digest.empty() && request.state_digest != storedDigest(request.agent_id)) {
+    log::warn("master", "agent '" + request.agent_id + "': its state differs from the store's; asking for a resync");
+    response.resync = true;
+  }
   return response;
+}
+
+std::string Ingest::storedDigest(const std::string& agent_id) {
+  {
+    std::lock_guard lock(digest_mutex_);
+    auto it = digests_.find(agent_id);
+    if (it != digests_.end()) return it->second;
+  }
+  std::vector<protocol::DigestEntry> entries;
+  for (auto& v : store_.objectVersions(agent_id)) {
+    entries.push_back({v.key.source, v.key.calendar_id, v.key.native_id, v.hash,
+                       v.state == store::ObjectState::Active});
+  }
+  std::string digest = protocol::stateDigest(std::move(entries));
+  std::lock_guard lock(digest_mutex_);
+  digests_[agent_id] = digest;
+  return digest;
 }
 
 }  // namespace calsync::master

@@ -1,5 +1,10 @@
-// Receives heartbeats: decodes each batch and stores it, in order, acknowledging as it goes.
+// Receives heartbeats: decodes each batch and stores it, in order, acknowledging as it goes,
+// then compares the agent's state digest with the store's view of that agent.
 #pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
 
 #include "core/master_link.h"
 #include "store/master_store.h"
@@ -11,11 +16,18 @@ class Ingest {
   explicit Ingest(store::MasterStore& store) : store_(store) {}
   // Stores the request's batches in order. A malformed batch stops the run: what came
   // before it is acknowledged, it and what follows stay with the agent, and the response
-  // says why.
+  // says why. A digest that differs from the store's asks the agent to resync.
   HeartbeatResponse handle(const HeartbeatRequest& request);
+
+  // The digest of what the store holds for the agent (protocol::stateDigest).
+  std::string storedDigest(const std::string& agent_id);
 
  private:
   store::MasterStore& store_;
+  // Digests by agent, dropped whenever that agent's objects change: an idle heartbeat costs
+  // a map lookup, not a scan of the agent's objects.
+  std::mutex digest_mutex_;
+  std::map<std::string, std::string> digests_;
 };
 
 }  // namespace calsync::master

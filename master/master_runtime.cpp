@@ -14,8 +14,14 @@ std::int64_t destinationBackoff(int failures, std::int64_t hint) {
 
 }  // namespace
 
-MasterRuntime::MasterRuntime(store::MasterStore& store, DestinationSetup destination, HealthBoard& health)
-    : store_(store), destination_(std::move(destination)), health_(health), ingest_(store) {
+MasterRuntime::MasterRuntime(MasterStores stores, DestinationSetup destination, HealthBoard& health,
+                             UpdatePolicy policy)
+    : stores_(stores),
+      store_(stores.objects),
+      broker_(stores.updates, policy),
+      destination_(std::move(destination)),
+      health_(health),
+      ingest_(stores.objects) {
   if (destination_.connector) {
     ConnectorHealth h;
     h.name = destination_.name;
@@ -25,7 +31,31 @@ MasterRuntime::MasterRuntime(store::MasterStore& store, DestinationSetup destina
   }
 }
 
-HeartbeatResponse MasterRuntime::heartbeat(const HeartbeatRequest& request) { return ingest_.handle(request); }
+HeartbeatResponse MasterRuntime::heartbeat(const HeartbeatRequest& request) {
+  for (const auto& outcome : request.processed) reportUpdate(request.agent_id, outcome);
+  HeartbeatResponse response = ingest_.handle(request);
+  response.updates = broker_.take(request.agent_id);
+  return response;
+}
+
+std::vector<AgentUpdate> MasterRuntime::pendingUpdates(const std::string& agent_id, int wait_seconds) {
+  if (wait_seconds <= 0) return broker_.take(agent_id);
+  return broker_.waitAndTake(agent_id, std::chrono::seconds(wait_seconds));
+}
+
+void MasterRuntime::reportUpdate(const std::string& agent_id, const UpdateOutcome& outcome) {
+  if (!broker_.complete(agent_id, outcome)) {
+    log::debug("master", "agent '" + agent_id + "' reported update " + std::to_string(outcome.id) +
+                             ", which is unknown or already settled");
+    return;
+  }
+  if (outcome.ok) {
+    log::info("master", "agent '" + agent_id + "' applied update " + std::to_string(outcome.id));
+  } else {
+    log::warn("master", "agent '" + agent_id + "' could not apply update " + std::to_string(outcome.id) + ": " +
+                            outcome.error);
+  }
+}
 
 WriteReport MasterRuntime::writeDestination(std::int64_t now, const std::function<bool()>& stop_requested,
                                             bool ignore_backoff) {

@@ -13,6 +13,7 @@
 #include "core/master_link.h"
 #include "master/destination_writer.h"
 #include "master/ingest.h"
+#include "master/update_broker.h"
 #include "store/master_store.h"
 
 namespace calsync::master {
@@ -24,19 +25,37 @@ struct DestinationSetup {
   std::string calendar;                   // empty: the connector's first calendar
 };
 
+// The master's database, as its parts.
+struct MasterStores {
+  store::MasterStore& objects;
+  store::AuthStore& auth;
+  store::UpdateQueue& updates;
+  store::AuditLog& audit;
+};
+
 class MasterRuntime : public MasterLink {
  public:
-  MasterRuntime(store::MasterStore& store, DestinationSetup destination, HealthBoard& health);
+  MasterRuntime(MasterStores stores, DestinationSetup destination, HealthBoard& health, UpdatePolicy policy = {});
 
   HeartbeatResponse heartbeat(const HeartbeatRequest& request) override;
+  std::vector<AgentUpdate> pendingUpdates(const std::string& agent_id, int wait_seconds) override;
+  void reportUpdate(const std::string& agent_id, const UpdateOutcome& outcome) override;
   // One pass of the destination writer, on the destination's own backoff clock.
   WriteReport writeDestination(std::int64_t now, const std::function<bool()>& stop_requested, bool ignore_backoff);
 
   store::MasterStore& store() { return store_; }
+  store::AuthStore& auth() { return stores_.auth; }
+  store::AuditLog& audit() { return stores_.audit; }
+  UpdateBroker& updates() { return broker_; }
+  Ingest& ingest() { return ingest_; }
   HealthBoard& health() { return health_; }
+  // Wakes long-polls so the HTTP server can stop.
+  void shutdown() { broker_.shutdown(); }
 
  private:
+  MasterStores stores_;
   store::MasterStore& store_;
+  UpdateBroker broker_;
   DestinationSetup destination_;
   HealthBoard& health_;
   Ingest ingest_;

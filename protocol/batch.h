@@ -27,6 +27,10 @@ struct SourceBatch {
   Calendar calendar;
   std::vector<BatchObject> upserts;
   std::vector<std::string> deletions;   // native ids deleted at the source
+  // Set after the master asked for a resync: these are the native ids of everything the
+  // calendar holds (in the window or not), so whatever else the master has for it is gone.
+  bool snapshot = false;
+  std::vector<std::string> snapshot_ids;
 };
 
 class ProtocolError : public std::runtime_error {

@@ -66,6 +66,11 @@ std::string encodeBatch(const SourceBatch& batch) {
   Array deletions;
   for (const auto& d : batch.deletions) deletions.add(d);
   root.set("deletions", deletions);
+  if (batch.snapshot) {
+    Array ids;
+    for (const auto& id : batch.snapshot_ids) ids.add(id);
+    root.set("snapshot_ids", ids);
+  }
   std::ostringstream out;
   Poco::JSON::Stringifier::condense(root, out);
   return out.str();
@@ -114,6 +119,17 @@ SourceBatch decodeBatch(const std::string& json) {
       batch.deletions.push_back(deletions->getElement<std::string>(static_cast<unsigned>(i)));
     } catch (const Poco::Exception&) {
       throw ProtocolError("batch: deletions[" + std::to_string(i) + "] must be a string");
+    }
+  }
+  if (root->has("snapshot_ids")) {
+    batch.snapshot = true;
+    const auto ids = requiredArray(root, "snapshot_ids", "batch");
+    for (std::size_t i = 0; i < ids->size(); ++i) {
+      try {
+        batch.snapshot_ids.push_back(ids->getElement<std::string>(static_cast<unsigned>(i)));
+      } catch (const Poco::Exception&) {
+        throw ProtocolError("batch: snapshot_ids[" + std::to_string(i) + "] must be a string");
+      }
     }
   }
   return batch;

@@ -22,6 +22,15 @@ struct KnownObject {
   bool in_window = true;
 };
 
+struct KnownEntry {
+  std::string source;
+  std::string calendar_id;
+  KnownObject object;
+};
+
+// Named value set by resetAll() and cleared by the agent once every source has re-sent.
+inline constexpr const char* kResyncPendingValue = "resync_pending";
+
 struct OutboxBatch {
   std::int64_t sequence = 0;
   std::string payload;
@@ -49,6 +58,11 @@ class AgentStateStore {
   // Drops everything known about one source calendar (cursor and objects), e.g. when its
   // cursor was refused and a full listing follows. Outbox batches are kept.
   virtual void resetCalendar(const std::string& source, const std::string& calendar_id) = 0;
+  // Forgets every cursor and everything known, and marks a resync as pending, in one
+  // transaction: the next cycles re-send full listings as snapshots.
+  virtual void resetAll() = 0;
+  // Every known object of every source calendar, for the state digest.
+  virtual std::vector<KnownEntry> allKnown() = 0;
   virtual std::vector<OutboxBatch> outbox(std::size_t limit) = 0;   // oldest first
   virtual std::size_t outboxSize() = 0;
   virtual void acknowledge(std::int64_t up_to_sequence) = 0;        // removes batches <= it

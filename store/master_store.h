@@ -13,7 +13,10 @@
 #include <vector>
 
 #include "core/event.h"
+#include "store/audit_log.h"
+#include "store/auth_store.h"
 #include "store/store_error.h"
+#include "store/update_queue.h"
 
 namespace calsync::store {
 
@@ -60,6 +63,21 @@ struct DestinationCopy {
   std::string written_hash;  // source hash the copy was written from
 };
 
+// Everything one source calendar holds, sent after a resync: whatever else the store has
+// for that calendar no longer exists at the source.
+struct CalendarSnapshot {
+  std::string source;
+  std::string calendar_id;
+  std::vector<std::string> native_ids;
+};
+
+// What the store holds for one object, for comparing state digests.
+struct ObjectVersion {
+  ObjectKey key;
+  std::string hash;
+  ObjectState state = ObjectState::Active;
+};
+
 // One heartbeat's worth of changes from one agent.
 struct IngestBatch {
   std::string agent_id;
@@ -71,6 +89,7 @@ struct IngestBatch {
   std::vector<StoredObject> upserts;  // state Active or OutOfWindow
   std::vector<ObjectKey> deletions;
   std::vector<StoredCalendar> calendars;
+  std::vector<CalendarSnapshot> snapshots;  // applied after upserts and deletions
 };
 
 struct JournalEntry {
@@ -100,12 +119,20 @@ class MasterStore {
   // nothing when (epoch, sequence) was already applied, so retries are harmless.
   virtual bool ingest(const IngestBatch& batch) = 0;
   virtual std::optional<AgentRecord> agent(const std::string& agent_id) = 0;
+  // Notes that the agent was heard from (heartbeat, long-poll, enrolment); an unknown agent
+  // is added. An empty name keeps the one on record.
+  virtual void recordCheckIn(const std::string& agent_id, const std::string& name, std::int64_t at) = 0;
   virtual std::vector<AgentRecord> agents() = 0;
 
   virtual std::optional<StoredObject> object(const ObjectKey& key) = 0;
   // Active objects whose span overlaps [from, to).
   virtual std::vector<StoredObject> activeObjectsInRange(std::int64_t from, std::int64_t to) = 0;
   virtual std::vector<StoredCalendar> calendars() = 0;
+  // Changes a calendar's name, color or description as the master shows it; false when the
+  // calendar is unknown.
+  virtual bool updateCalendar(const StoredCalendar& calendar) = 0;
+  // Objects of one agent that are not deleted.
+  virtual std::vector<ObjectVersion> objectVersions(const std::string& agent_id) = 0;
 
   // Work for the destination writer: Active objects without a copy or whose copy was
   // written from another hash, and Deleted objects that still have a copy.
@@ -117,6 +144,7 @@ class MasterStore {
 
   virtual void appendJournal(const JournalEntry& entry) = 0;
   virtual std::vector<JournalEntry> recentJournal(std::size_t limit) = 0;
+  virtual std::vector<JournalEntry> journalForAgent(const std::string& agent_id, std::size_t limit) = 0;
   // Row counts by name ("objects.active", "objects.deleted", "copies", ...), for /health.
   virtual std::map<std::string, std::int64_t> counts() = 0;
 };
@@ -124,5 +152,15 @@ class MasterStore {
 // Opens (creating if needed) and migrates the SQLite store at `path`. Throws StoreError.
 // The store may be shared between threads: calls are serialized.
 std::unique_ptr<MasterStore> openSqliteMasterStore(const std::string& path);
+
+// The master's whole database: objects, trust, update queues and audit, over one
+// connection.
+struct MasterDatabase {
+  std::unique_ptr<MasterStore> objects;
+  std::unique_ptr<AuthStore> auth;
+  std::unique_ptr<UpdateQueue> updates;
+  std::unique_ptr<AuditLog> audit;
+};
+MasterDatabase openSqliteMasterDatabase(const std::string& path);
 
 }  // namespace calsync::store

@@ -79,6 +79,33 @@ class SqliteAgentState final : public AgentStateStore {
     });
   }
 
+  void resetAll() override {
+    db_.run("reset all calendars", [&](Session& session) {
+      sqlite::Transaction transaction(session);
+      session << "DELETE FROM known", now;
+      session << "DELETE FROM cursors", now;
+      session << "INSERT INTO named_values (name, value) VALUES (?, '1') "
+                 "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+          bind(std::string(kResyncPendingValue)), now;
+      transaction.commit();
+    });
+  }
+
+  std::vector<KnownEntry> allKnown() override {
+    return db_.run("read known objects", [&](Session& session) {
+      std::vector<std::string> sources, calendars, ids, uids, hashes;
+      std::vector<int> in_window;
+      session << "SELECT source, calendar_id, native_id, uid, hash, in_window FROM known", into(sources),
+          into(calendars), into(ids), into(uids), into(hashes), into(in_window), now;
+      std::vector<KnownEntry> entries;
+      entries.reserve(ids.size());
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        entries.push_back({sources[i], calendars[i], KnownObject{ids[i], uids[i], hashes[i], in_window[i] != 0}});
+      }
+      return entries;
+    });
+  }
+
   std::vector<OutboxBatch> outbox(std::size_t limit) override {
     return db_.run("read outbox", [&](Session& session) {
       std::vector<std::int64_t> sequences, created;

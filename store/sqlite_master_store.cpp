@@ -2,10 +2,13 @@
 // (a single statement or an explicit BEGIN IMMEDIATE ... COMMIT).
 #include <Poco/Data/Statement.h>
 
+#include <set>
+
 #include "store/master_store.h"
 #include "store/sqlite_database.h"
 #include "store/sqlite_objects.h"
 #include "store/sqlite_schemas.h"
+#include "store/sqlite_side_stores.h"
 
 namespace calsync::store {
 namespace {
@@ -18,11 +21,10 @@ using sqlite::kObjectColumns;
 
 class SqliteMasterStore final : public MasterStore {
  public:
-  explicit SqliteMasterStore(const std::string& path)
-      : db_("master store", path, sqlite::masterStoreMigrations()) {}
+  explicit SqliteMasterStore(std::shared_ptr<sqlite::Database> db) : db_(std::move(db)) {}
 
   bool ingest(const IngestBatch& batch) override {
-    return db_.run("ingest from agent " + batch.agent_id, [&](Session& session) {
+    return db_->run("ingest from agent " + batch.agent_id, [&](Session& session) {
       for (const StoredObject& object : batch.upserts) requireOwnedBy(batch.agent_id, object.key);
       for (const ObjectKey& key : batch.deletions) requireOwnedBy(batch.agent_id, key);
       for (const StoredCalendar& calendar : batch.calendars) {
@@ -41,13 +43,23 @@ class SqliteMasterStore final : public MasterStore {
       sqlite::ObjectIngest statements(session, "agent:" + batch.agent_id, at);
       for (const StoredObject& object : batch.upserts) statements.upsert(object);
       for (const ObjectKey& key : batch.deletions) statements.remove(key);
+      for (const CalendarSnapshot& snapshot : batch.snapshots) {
+        const std::set<std::string> present(snapshot.native_ids.begin(), snapshot.native_ids.end());
+        std::vector<std::string> stored;
+        session << "SELECT native_id FROM objects WHERE agent_id = ? AND source = ? AND calendar_id = ? "
+                   "AND state <> 'deleted'",
+            useRef(batch.agent_id), useRef(snapshot.source), useRef(snapshot.calendar_id), into(stored), now;
+        for (const auto& native_id : stored) {
+          if (!present.count(native_id)) statements.remove({batch.agent_id, snapshot.source, snapshot.calendar_id, native_id});
+        }
+      }
       transaction.commit();
       return true;
     });
   }
 
   std::optional<AgentRecord> agent(const std::string& agent_id) override {
-    return db_.run("read agent", [&](Session& session) -> std::optional<AgentRecord> {
+    return db_->run("read agent", [&](Session& session) -> std::optional<AgentRecord> {
       AgentRecord record;
       Statement select(session);
       select << "SELECT id, name, epoch, last_sequence, last_seen FROM agents WHERE id = ?", useRef(agent_id),
@@ -57,8 +69,17 @@ class SqliteMasterStore final : public MasterStore {
     });
   }
 
+  void recordCheckIn(const std::string& agent_id, const std::string& name, std::int64_t at) override {
+    db_->run("record check-in of " + agent_id, [&](Session& session) {
+      session << "INSERT INTO agents (id, name, last_seen) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                 "last_seen = excluded.last_seen, name = CASE WHEN excluded.name = '' THEN agents.name "
+                 "ELSE excluded.name END",
+          useRef(agent_id), useRef(name), useRef(at), now;
+    });
+  }
+
   std::vector<AgentRecord> agents() override {
-    return db_.run("read agents", [](Session& session) {
+    return db_->run("read agents", [](Session& session) {
       std::vector<std::string> ids, names, epochs;
       std::vector<std::int64_t> sequences, seen;
       session << "SELECT id, name, epoch, last_sequence, last_seen FROM agents ORDER BY id", into(ids),
@@ -72,7 +93,7 @@ class SqliteMasterStore final : public MasterStore {
   }
 
   std::optional<StoredObject> object(const ObjectKey& key) override {
-    return db_.run("read object", [&](Session& session) -> std::optional<StoredObject> {
+    return db_->run("read object", [&](Session& session) -> std::optional<StoredObject> {
       Statement select(session);
       select << "SELECT " + std::string(kObjectColumns) +
                     " FROM objects o WHERE o.agent_id = ? AND o.source = ? AND o.calendar_id = ? AND o.native_id = ?",
@@ -84,7 +105,7 @@ class SqliteMasterStore final : public MasterStore {
   }
 
   std::vector<StoredObject> activeObjectsInRange(std::int64_t from, std::int64_t to) override {
-    return db_.run("read objects in range", [&](Session& session) {
+    return db_->run("read objects in range", [&](Session& session) {
       Statement select(session);
       select << "SELECT " + std::string(kObjectColumns) +
                     " FROM objects o WHERE o.state = 'active' AND o.span_start < ? AND o.span_end > ? "
@@ -95,7 +116,7 @@ class SqliteMasterStore final : public MasterStore {
   }
 
   std::vector<StoredCalendar> calendars() override {
-    return db_.run("read calendars", [](Session& session) {
+    return db_->run("read calendars", [](Session& session) {
       std::vector<std::string> agent_ids, sources, ids, names, colors, descriptions;
       std::vector<int> writable;
       session << "SELECT agent_id, source, calendar_id, name, color, description, writable FROM calendars "
@@ -111,8 +132,36 @@ class SqliteMasterStore final : public MasterStore {
     });
   }
 
+  bool updateCalendar(const StoredCalendar& c) override {
+    return db_->run("update calendar", [&](Session& session) {
+      session << "UPDATE calendars SET name = ?, color = ?, description = ? "
+                 "WHERE agent_id = ? AND source = ? AND calendar_id = ?",
+          useRef(c.calendar.name), useRef(c.calendar.color), useRef(c.calendar.description), useRef(c.agent_id),
+          useRef(c.source), useRef(c.calendar.id), now;
+      int changed = 0;
+      session << "SELECT changes()", into(changed), now;
+      return changed > 0;
+    });
+  }
+
+  std::vector<ObjectVersion> objectVersions(const std::string& agent_id) override {
+    return db_->run("read object versions", [&](Session& session) {
+      std::vector<std::string> sources, calendar_ids, native_ids, hashes, states;
+      session << "SELECT source, calendar_id, native_id, hash, state FROM objects "
+                 "WHERE agent_id = ? AND state <> 'deleted'",
+          useRef(agent_id), into(sources), into(calendar_ids), into(native_ids), into(hashes), into(states), now;
+      std::vector<ObjectVersion> versions;
+      versions.reserve(sources.size());
+      for (std::size_t i = 0; i < sources.size(); ++i) {
+        versions.push_back({ObjectKey{agent_id, sources[i], calendar_ids[i], native_ids[i]}, hashes[i],
+                            states[i] == "active" ? ObjectState::Active : ObjectState::OutOfWindow});
+      }
+      return versions;
+    });
+  }
+
   std::vector<StoredObject> pendingWrites(std::size_t limit) override {
-    return db_.run("read pending writes", [&](Session& session) {
+    return db_->run("read pending writes", [&](Session& session) {
       Statement select(session);
       select << "SELECT " + std::string(kObjectColumns) +
                     " FROM objects o LEFT JOIN destination_copies c ON c.agent_id = o.agent_id AND "
@@ -126,7 +175,7 @@ class SqliteMasterStore final : public MasterStore {
   }
 
   std::optional<DestinationCopy> copy(const ObjectKey& key) override {
-    return db_.run("read copy", [&](Session& session) -> std::optional<DestinationCopy> {
+    return db_->run("read copy", [&](Session& session) -> std::optional<DestinationCopy> {
       std::vector<DestinationCopy> found = selectCopies(
           session, " WHERE agent_id = ? AND source = ? AND calendar_id = ? AND native_id = ?", &key);
       if (found.empty()) return std::nullopt;
@@ -135,13 +184,13 @@ class SqliteMasterStore final : public MasterStore {
   }
 
   std::vector<DestinationCopy> copies() override {
-    return db_.run("read copies", [](Session& session) {
+    return db_->run("read copies", [](Session& session) {
       return selectCopies(session, " ORDER BY agent_id, source, calendar_id, native_id", nullptr);
     });
   }
 
   void saveCopy(const DestinationCopy& copy, const std::string& actor) override {
-    db_.run("save copy", [&](Session& session) {
+    db_->run("save copy", [&](Session& session) {
       sqlite::Transaction transaction(session);
       const ObjectKey& k = copy.key;
       std::string before_hash;
@@ -163,7 +212,7 @@ class SqliteMasterStore final : public MasterStore {
   }
 
   void removeCopy(const ObjectKey& key, const std::string& actor) override {
-    db_.run("remove copy", [&](Session& session) {
+    db_->run("remove copy", [&](Session& session) {
       sqlite::Transaction transaction(session);
       std::vector<DestinationCopy> found = selectCopies(
           session, " WHERE agent_id = ? AND source = ? AND calendar_id = ? AND native_id = ?", &key);
@@ -179,29 +228,17 @@ class SqliteMasterStore final : public MasterStore {
   }
 
   void appendJournal(const JournalEntry& entry) override {
-    db_.run("append journal", [&](Session& session) { insertJournal(session, entry); });
+    db_->run("append journal", [&](Session& session) { insertJournal(session, entry); });
   }
 
-  std::vector<JournalEntry> recentJournal(std::size_t limit) override {
-    return db_.run("read journal", [&](Session& session) {
-      std::vector<std::int64_t> ids, ats;
-      std::vector<std::string> actors, actions, agent_ids, sources, calendar_ids, native_ids, befores, afters, details;
-      session << "SELECT id, at, actor, action, agent_id, source, calendar_id, native_id, before_hash, after_hash, "
-                 "detail FROM journal ORDER BY id DESC LIMIT ?",
-          bind(static_cast<std::int64_t>(limit)), into(ids), into(ats), into(actors), into(actions), into(agent_ids),
-          into(sources), into(calendar_ids), into(native_ids), into(befores), into(afters), into(details), now;
-      std::vector<JournalEntry> entries;
-      for (std::size_t i = 0; i < ids.size(); ++i) {
-        entries.push_back({ids[i], ats[i], actors[i], actions[i],
-                           ObjectKey{agent_ids[i], sources[i], calendar_ids[i], native_ids[i]}, befores[i], afters[i],
-                           details[i]});
-      }
-      return entries;
-    });
+  std::vector<JournalEntry> recentJournal(std::size_t limit) override { return readJournal("", limit); }
+
+  std::vector<JournalEntry> journalForAgent(const std::string& agent_id, std::size_t limit) override {
+    return readJournal(agent_id, limit);
   }
 
   std::map<std::string, std::int64_t> counts() override {
-    return db_.run("count rows", [](Session& session) {
+    return db_->run("count rows", [](Session& session) {
       std::map<std::string, std::int64_t> counts = {
           {"objects.active", 0}, {"objects.out_of_window", 0}, {"objects.deleted", 0}};
       std::vector<std::string> states;
@@ -264,6 +301,30 @@ class SqliteMasterStore final : public MasterStore {
     return result;
   }
 
+  // Newest first; every agent's entries when `agent_id` is empty.
+  std::vector<JournalEntry> readJournal(const std::string& agent_id, std::size_t limit) {
+    return db_->run("read journal", [&](Session& session) {
+      std::vector<std::int64_t> ids, ats;
+      std::vector<std::string> actors, actions, agent_ids, sources, calendar_ids, native_ids, befores, afters, details;
+      Statement select(session);
+      select << "SELECT id, at, actor, action, agent_id, source, calendar_id, native_id, before_hash, after_hash, "
+                "detail FROM journal" + std::string(agent_id.empty() ? "" : " WHERE agent_id = ?") +
+                    " ORDER BY id DESC LIMIT ?",
+          into(ids), into(ats), into(actors), into(actions), into(agent_ids), into(sources), into(calendar_ids),
+          into(native_ids), into(befores), into(afters), into(details);
+      if (!agent_id.empty()) select, useRef(agent_id);
+      select, bind(static_cast<std::int64_t>(limit));
+      select.execute();
+      std::vector<JournalEntry> entries;
+      for (std::size_t i = 0; i < ids.size(); ++i) {
+        entries.push_back({ids[i], ats[i], actors[i], actions[i],
+                           ObjectKey{agent_ids[i], sources[i], calendar_ids[i], native_ids[i]}, befores[i], afters[i],
+                           details[i]});
+      }
+      return entries;
+    });
+  }
+
   static void insertJournal(Session& session, const JournalEntry& e) {
     const std::int64_t at = e.at != 0 ? e.at : sqlite::nowEpochSeconds();
     session << "INSERT INTO journal (at, actor, action, agent_id, source, calendar_id, native_id, before_hash, "
@@ -273,13 +334,23 @@ class SqliteMasterStore final : public MasterStore {
         useRef(e.detail), now;
   }
 
-  sqlite::Database db_;
+  std::shared_ptr<sqlite::Database> db_;
 };
 
 }  // namespace
 
 std::unique_ptr<MasterStore> openSqliteMasterStore(const std::string& path) {
-  return std::make_unique<SqliteMasterStore>(path);
+  return std::move(openSqliteMasterDatabase(path).objects);
+}
+
+MasterDatabase openSqliteMasterDatabase(const std::string& path) {
+  auto db = std::make_shared<sqlite::Database>("master store", path, sqlite::masterStoreMigrations());
+  MasterDatabase result;
+  result.objects = std::make_unique<SqliteMasterStore>(db);
+  result.auth = sqlite::makeAuthStore(db);
+  result.updates = sqlite::makeUpdateQueue(db);
+  result.audit = sqlite::makeAuditLog(db);
+  return result;
 }
 
 }  // namespace calsync::store

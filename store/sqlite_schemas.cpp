@@ -77,6 +77,54 @@ void createMasterStore(Poco::Data::Session& session) {
   });
 }
 
+// Trust, the queues back to agents and the audit trail (issue: agents on many machines).
+void addAgentLinks(Poco::Data::Session& session) {
+  execute(session, {
+    // Only hashes of tokens and secrets are kept; the values are shown once, when made.
+    R"(CREATE TABLE enrollment_tokens (
+         id          TEXT PRIMARY KEY,
+         token_hash  TEXT NOT NULL UNIQUE,
+         label       TEXT NOT NULL DEFAULT '',
+         created_at  INTEGER NOT NULL,
+         created_by  TEXT NOT NULL DEFAULT '',
+         expires_at  INTEGER NOT NULL,
+         used_at     INTEGER NOT NULL DEFAULT 0,
+         used_by     TEXT NOT NULL DEFAULT '',
+         revoked_at  INTEGER NOT NULL DEFAULT 0))",
+    R"(CREATE TABLE agent_credentials (
+         agent_id    TEXT PRIMARY KEY,
+         secret_hash TEXT NOT NULL,
+         token_id    TEXT NOT NULL DEFAULT '',
+         created_at  INTEGER NOT NULL,
+         revoked_at  INTEGER NOT NULL DEFAULT 0))",
+    // status: 'pending' | 'delivered' | 'processed' | 'failed'.
+    R"(CREATE TABLE agent_updates (
+         id              INTEGER PRIMARY KEY AUTOINCREMENT,
+         agent_id        TEXT NOT NULL,
+         kind            TEXT NOT NULL,
+         source          TEXT NOT NULL DEFAULT '',
+         calendar_id     TEXT NOT NULL DEFAULT '',
+         payload         TEXT NOT NULL,
+         status          TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'processed', 'failed')),
+         attempts        INTEGER NOT NULL DEFAULT 0,
+         last_error      TEXT NOT NULL DEFAULT '',
+         result          TEXT NOT NULL DEFAULT '',
+         created_by      TEXT NOT NULL DEFAULT '',
+         created_at      INTEGER NOT NULL,
+         updated_at      INTEGER NOT NULL,
+         next_attempt_at INTEGER NOT NULL DEFAULT 0))",
+    "CREATE INDEX agent_updates_by_agent ON agent_updates (agent_id, status, id)",
+    R"(CREATE TABLE audit (
+         id      INTEGER PRIMARY KEY AUTOINCREMENT,
+         at      INTEGER NOT NULL,
+         actor   TEXT NOT NULL,
+         action  TEXT NOT NULL,
+         target  TEXT NOT NULL DEFAULT '',
+         before  TEXT NOT NULL DEFAULT '',
+         after   TEXT NOT NULL DEFAULT ''))",
+  });
+}
+
 std::string randomEpoch() {
   std::random_device random;
   std::ostringstream hex;
@@ -119,7 +167,7 @@ void createAgentState(Poco::Data::Session& session) {
 }  // namespace
 
 const std::vector<Migration>& masterStoreMigrations() {
-  static const std::vector<Migration> migrations = {createMasterStore};
+  static const std::vector<Migration> migrations = {createMasterStore, addAgentLinks};
   return migrations;
 }
 

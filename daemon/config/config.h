@@ -52,6 +52,8 @@ struct AgentConfig {
   std::string name;
   std::string master_url;
   std::string enroll_token;                  // secret
+  std::string ca_file;                       // CA bundle for the master's certificate
+  bool allow_plain_http = false;
   std::int64_t sync_interval_seconds = 0;
   std::int64_t window_past_seconds = 0;
   std::int64_t window_future_seconds = 0;

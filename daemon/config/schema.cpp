@@ -87,8 +87,15 @@ std::vector<KeySpec> agentKeys() {
       Key("master_url", KeyType::Url, "",
           "Base URL of the master, e.g. https://master.example.com:8008. Required in mode = agent."),
       Key("enroll_token", KeyType::Secret, "",
-          "Token the agent presents to enroll with the master the first time; afterwards its "
-          "credentials live in data_dir."),
+          "Token the agent presents to enroll with the master the first time (calsyncctl token "
+          "create); afterwards its own secret lives in data_dir. A new token makes it enroll again."),
+      Key("ca_file", KeyType::Path, "",
+          "PEM bundle of the CA that signed the master's certificate, when it is not in the system "
+          "store (a private CA). Empty: the system store."),
+      Key("allow_plain_http", KeyType::Bool, "false",
+          "Let master_url be plain http:// to a host other than this one. Only for testing: the "
+          "agent secret would cross the network in clear.")
+          .restart(),
       Key("sync_interval", KeyType::Duration, "30m",
           "How often every source is read for changes (sources that can push are read sooner).")
           .range(10, kDay),

@@ -45,6 +45,8 @@ Config typedConfig(std::map<std::string, SectionValues> sections) {
   config.agent.name = a.at("name");
   config.agent.master_url = a.at("master_url");
   config.agent.enroll_token = a.at("enroll_token");
+  config.agent.ca_file = a.at("ca_file");
+  config.agent.allow_plain_http = a.at("allow_plain_http") == "true";
   config.agent.sync_interval_seconds = std::stoll(a.at("sync_interval"));
   config.agent.window_past_seconds = std::stoll(a.at("window_past"));
   config.agent.window_future_seconds = std::stoll(a.at("window_future"));

@@ -27,6 +27,7 @@ using testing::RadicaleServer;
 
 const std::string kCalsyncd = std::string(CALSYNC_BINARY_DIR) + "/daemon/calsyncd";
 constexpr std::int64_t kDay = 86400;
+constexpr const char* kAdminToken = "e2e-admin-token-0123456789";
 
 std::string icalDate(std::int64_t t) { return epochToUtc(t).toIcalValue().substr(0, 8); }
 std::string icalLocal(std::int64_t t, int hour) { return icalDate(t) + "T" + (hour < 10 ? "0" : "") + std::to_string(hour) + "0000"; }
@@ -110,7 +111,7 @@ class StandaloneEndToEnd : public ::testing::Test {
     std::ofstream f(dir_ / "calsyncd.ini");
     f << "[daemon]\nmode = standalone\ndata_dir = " << (dir_ / "data").string() << "\nlog_level = info\n\n"
       << "[agent]\nid = e2e-agent\nsync_interval = 1h\nwindow_past = 30d\nwindow_future = 400d\n\n"
-      << "[master]\nlisten = 127.0.0.1:" << api_port_ << "\nallow_plain_http = true\n\n"
+      << "[master]\nlisten = 127.0.0.1:" << api_port_ << "\nallow_plain_http = true\nadmin_token = " << kAdminToken << "\n\n"
       << "[destination]\ntype = caldav\nurl = " << destination_ << "\nusername = office\npassword = x\n\n"
       << "[source.team]\ntype = ics\npath = " << (dir_ / "ics" / "team.ics").string() << "\n\n"
       << "[source.personal]\ntype = ics\npath = " << (dir_ / "ics" / "personal.ics").string() << "\n\n"
@@ -364,11 +365,12 @@ TEST_F(StandaloneEndToEnd, ServesHealthAndExpandedEventsThenStopsOnSigterm) {
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month, d.day, d.hour, d.minute, d.second);
     return std::string(buf);
   };
-  auto r = http.send({"GET",
-                      base + "/api/calendar/events?time_min=" + iso(series_start_ - kDay) +
-                          "&time_max=" + iso(series_start_ + 60 * kDay),
-                      {},
-                      ""});
+  const net::Headers admin{{"Authorization", std::string("Bearer ") + kAdminToken}};
+  const std::string events_url = base + "/api/calendar/events?time_min=" + iso(series_start_ - kDay) +
+                                 "&time_max=" + iso(series_start_ + 60 * kDay);
+  // The events API is for admins: no token, no events.
+  EXPECT_EQ(http.send({"GET", events_url, {}, ""}).status, 401);
+  auto r = http.send({"GET", events_url, admin, ""});
   ASSERT_EQ(r.status, 200) << r.body;
   std::size_t standups = 0, moved = 0;
   for (std::size_t p = r.body.find("\"summary\":\"Stand-up"); p != std::string::npos;
@@ -379,7 +381,7 @@ TEST_F(StandaloneEndToEnd, ServesHealthAndExpandedEventsThenStopsOnSigterm) {
   EXPECT_EQ(standups, 7u) << r.body;
   EXPECT_EQ(moved, 1u);
 
-  auto bad = http.send({"GET", base + "/api/calendar/events?time_min=yesterday&time_max=now", {}, ""});
+  auto bad = http.send({"GET", base + "/api/calendar/events?time_min=yesterday&time_max=now", admin, ""});
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("\"error\""), std::string::npos);
 

@@ -20,8 +20,11 @@ class RecordingMaster : public MasterLink {
     for (const auto& b : request.batches) r.acknowledged_sequence = b.sequence;
     return r;
   }
+  std::vector<AgentUpdate> pendingUpdates(const std::string&, int) override { return {}; }
+  void reportUpdate(const std::string&, const UpdateOutcome& outcome) override { reports.push_back(outcome); }
   bool down = false;
   std::vector<HeartbeatRequest> requests;
+  std::vector<UpdateOutcome> reports;
 };
 
 class AgentRuntimeTest : public AgentFixture {

@@ -14,9 +14,9 @@ TEST_F(IngestTest, AcknowledgesAndIgnoresReplays) {
   EXPECT_EQ(response.acknowledged_sequence, 1);
   EXPECT_TRUE(response.error.empty());
   // The same batch again (a retry after a lost response) is acknowledged, not stored twice.
-  protocol::SourceBatch batch{"work", "memory", {"cal", "Calendar", "", "", true}, {item(a)}, {}};
+  protocol::SourceBatch batch{"work", "memory", {"cal", "Calendar", "", "", true}, {item(a)}, {}, false, {}};
   Ingest ingest(*store_);
-  auto replay = ingest.handle({"agent-1", "Agent one", "epoch-1", {{1, protocol::encodeBatch(batch)}}});
+  auto replay = ingest.handle({"agent-1", "Agent one", "epoch-1", {{1, protocol::encodeBatch(batch)}}, "", {}});
   EXPECT_EQ(replay.acknowledged_sequence, 1);
   EXPECT_EQ(store_->counts()["objects.active"], 1);
   EXPECT_EQ(store_->counts()["journal"], 1);
@@ -24,10 +24,10 @@ TEST_F(IngestTest, AcknowledgesAndIgnoresReplays) {
 
 TEST_F(IngestTest, AMalformedBatchStopsTheRunButKeepsWhatCameBefore) {
   auto a = simpleObject("a", kNow, "A");
-  protocol::SourceBatch good{"work", "memory", {"cal", "Calendar", "", "", true}, {item(a)}, {}};
+  protocol::SourceBatch good{"work", "memory", {"cal", "Calendar", "", "", true}, {item(a)}, {}, false, {}};
   Ingest ingest(*store_);
   auto response = ingest.handle(
-      {"agent-1", "Agent one", "e", {{1, protocol::encodeBatch(good)}, {2, "{\"v\":1,\"source\":7}"}, {3, "{}"}}});
+      {"agent-1", "Agent one", "e", {{1, protocol::encodeBatch(good)}, {2, "{\"v\":1,\"source\":7}"}, {3, "{}"}}, "", {}});
   EXPECT_EQ(response.acknowledged_sequence, 1);
   EXPECT_NE(response.error.find("batch 2"), std::string::npos) << response.error;
   EXPECT_EQ(store_->counts()["objects.active"], 1);
@@ -55,7 +55,9 @@ TEST(BatchCodec, RejectsDocumentsThatAreNotBatches) {
 TEST(BatchCodec, RoundTripsEveryField) {
   protocol::SourceBatch batch{"work", "caldav", {"/c/", "Café ☕", "#ff0000", "d\n\"q\"", true},
                               {{"n", "u", "h", "BEGIN:VCALENDAR\r\n", -5, 9223372036854775807LL, false}},
-                              {"x", "y"}};
+                              {"x", "y"},
+                              false,
+                              {}};
   auto back = protocol::decodeBatch(protocol::encodeBatch(batch));
   EXPECT_EQ(back.calendar.name, "Café ☕");
   EXPECT_EQ(back.calendar.description, "d\n\"q\"");

@@ -22,8 +22,8 @@ class MasterFixture : public ::testing::Test {
   HeartbeatResponse send(std::vector<protocol::BatchObject> upserts, std::vector<std::string> deletions = {},
                          std::string epoch = "epoch-1") {
     protocol::SourceBatch batch{"work", "memory", {"cal", "Calendar", "", "", true}, std::move(upserts),
-                                std::move(deletions)};
-    HeartbeatRequest request{"agent-1", "Agent one", std::move(epoch), {{++sequence_, protocol::encodeBatch(batch)}}};
+                                std::move(deletions), false, {}};
+    HeartbeatRequest request{"agent-1", "Agent one", std::move(epoch), {{++sequence_, protocol::encodeBatch(batch)}}, "", {}};
     Ingest ingest(*store_);
     return ingest.handle(request);
   }

@@ -46,10 +46,11 @@ TEST(StoreMigrations, MasterStoreCreatesSchemaInNewParentDirectories) {
   openSqliteMasterStore(path).reset();
   const auto tables = tableNames(path);
   for (const char* table : {"agents", "calendars", "objects", "destination_copies", "journal",
-                            "objects_by_state_and_span"}) {
+                            "objects_by_state_and_span", "enrollment_tokens", "agent_credentials", "agent_updates",
+                            "audit"}) {
     EXPECT_TRUE(tables.count(table)) << table;
   }
-  EXPECT_EQ(userVersion(path), 1);
+  EXPECT_EQ(userVersion(path), 2);
   EXPECT_EQ(journalMode(path), "wal");
 }
 
