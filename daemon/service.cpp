@@ -132,14 +132,19 @@ CycleOutcome Service::runCycle(const std::function<bool()>& stop_requested, bool
 }
 
 void Service::start() {
+  const auto interval = std::chrono::seconds(std::max<std::int64_t>(impl_->config.agent.sync_interval_seconds, 1));
+  impl_->scheduler = std::make_unique<Scheduler>(
+      [this](const std::function<bool()>& stop) { runCycle(stop, false); }, interval);
+  if (impl_->config.daemon.mode == "master") {
+    // Remote agents' changes reach the destination right away, not at the next interval.
+    Scheduler* scheduler = impl_->scheduler.get();
+    impl_->master->onChanges([scheduler] { scheduler->wake(); });
+  }
   if (impl_->master) startApi();
   if (impl_->agent) {
     impl_->listener = std::make_unique<agent::UpdateListener>(*impl_->agent, kLongPollSeconds);
     impl_->listener->start();
   }
-  const auto interval = std::chrono::seconds(std::max<std::int64_t>(impl_->config.agent.sync_interval_seconds, 1));
-  impl_->scheduler = std::make_unique<Scheduler>(
-      [this](const std::function<bool()>& stop) { runCycle(stop, false); }, interval);
   impl_->scheduler->start();
 }
 
@@ -163,6 +168,7 @@ void Service::startApi() {
 }
 
 void Service::stop() {
+  if (impl_->master) impl_->master->onChanges(nullptr);
   if (impl_->scheduler) impl_->scheduler->stop();
   impl_->scheduler.reset();
   // An embedded master wakes the listener's long-poll; a remote one returns within its wait.

@@ -34,6 +34,10 @@ MasterRuntime::MasterRuntime(MasterStores stores, DestinationSetup destination, 
 HeartbeatResponse MasterRuntime::heartbeat(const HeartbeatRequest& request) {
   for (const auto& outcome : request.processed) reportUpdate(request.agent_id, outcome);
   HeartbeatResponse response = ingest_.handle(request);
+  if (!request.batches.empty()) {
+    std::lock_guard lock(on_changes_mutex_);
+    if (on_changes_) on_changes_();
+  }
   response.updates = broker_.take(request.agent_id);
   return response;
 }

@@ -49,6 +49,12 @@ class MasterRuntime : public MasterLink {
   UpdateBroker& updates() { return broker_; }
   Ingest& ingest() { return ingest_; }
   HealthBoard& health() { return health_; }
+  // Called after a heartbeat brought changes, so the destination is written soon rather than
+  // at the next interval. Set before serving.
+  void onChanges(std::function<void()> callback) {
+    std::lock_guard lock(on_changes_mutex_);
+    on_changes_ = std::move(callback);
+  }
   // Wakes long-polls so the HTTP server can stop.
   void shutdown() { broker_.shutdown(); }
 
@@ -61,6 +67,8 @@ class MasterRuntime : public MasterLink {
   Ingest ingest_;
   std::mutex write_mutex_;
   std::string resolved_calendar_;
+  std::mutex on_changes_mutex_;
+  std::function<void()> on_changes_;
   int failures_ = 0;
   std::int64_t next_attempt_ = 0;
 };

@@ -142,6 +142,9 @@ void sendError(Poco::Net::HTTPServerResponse& response, int status, const std::s
   response.setStatus(static_cast<HTTPResponse::HTTPStatus>(status));
   response.setContentType("application/json; charset=utf-8");
   response.set("Cache-Control", "no-store");
+  // The request body may be unread (refused before it was looked at): the connection cannot
+  // carry another request after it.
+  response.setKeepAlive(false);
   if (retry_after > 0) response.set("Retry-After", std::to_string(retry_after));
   if (status == HTTPResponse::HTTP_UNAUTHORIZED) response.set("WWW-Authenticate", "Bearer realm=\"calsync\"");
   response.setContentLength(static_cast<std::streamsize>(text.size()));
