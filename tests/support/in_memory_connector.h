@@ -82,7 +82,16 @@ class InMemoryConnector : public Connector {
     put(change.calendar, stored);
     return {native_id, objects[native_id].object.etag};
   }
-  void apply(const CalendarChange&) override {}
+  void apply(const CalendarChange& change) override {
+    for (auto& c : calendars_) {
+      if (c.id != change.calendar) continue;
+      if (change.name) c.name = *change.name;
+      if (change.color) c.color = *change.color;
+      if (change.description) c.description = *change.description;
+      return;
+    }
+    throw ConnectorError(ErrorKind::NotFound, "no calendar " + change.calendar);
+  }
 
  private:
   [[noreturn]] void throwAndClear() {

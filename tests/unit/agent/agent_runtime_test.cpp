@@ -18,21 +18,24 @@ class RecordingMaster : public MasterLink {
     requests.push_back(request);
     HeartbeatResponse r;
     for (const auto& b : request.batches) r.acknowledged_sequence = b.sequence;
+    r.resync = resync_next;
+    resync_next = false;
     return r;
   }
   std::vector<AgentUpdate> pendingUpdates(const std::string&, int) override { return {}; }
   void reportUpdate(const std::string&, const UpdateOutcome& outcome) override { reports.push_back(outcome); }
   bool down = false;
+  bool resync_next = false;
   std::vector<HeartbeatRequest> requests;
   std::vector<UpdateOutcome> reports;
 };
 
 class AgentRuntimeTest : public AgentFixture {
  protected:
-  AgentRuntime make(std::unique_ptr<testing::InMemoryConnector> connector) {
+  AgentRuntime make(std::unique_ptr<testing::InMemoryConnector> connector, bool allow_updates = false) {
     connector_ = connector.get();
     std::vector<SourceSetup> sources;
-    sources.push_back({"work", "memory", std::move(connector), {}});
+    sources.push_back({"work", "memory", std::move(connector), {}, allow_updates, allow_updates});
     AgentSettings settings{"agent-1", "Agent one", 30 * 86400, 90 * 86400};
     return AgentRuntime(settings, std::move(sources), *state_, master_, health_);
   }
@@ -41,6 +44,61 @@ class AgentRuntimeTest : public AgentFixture {
   testing::InMemoryConnector* connector_ = nullptr;
   const std::function<bool()> never_ = [] { return false; };
 };
+
+AgentUpdate renameTo(const std::string& calendar_id, const std::string& name) {
+  AgentUpdate u;
+  u.id = 11;
+  u.kind = AgentUpdate::Kind::CalendarMetadata;
+  u.source = "work";
+  u.calendar_id = calendar_id;
+  u.name = name;
+  return u;
+}
+
+TEST_F(AgentRuntimeTest, AppliesUpdatesOnlyWhereTheSourceAllowsThem) {
+  auto refusing = make(std::make_unique<testing::InMemoryConnector>(std::vector<Calendar>{{"cal", "Work", "", "", true}}));
+  auto outcomes = refusing.applyUpdates({renameTo("cal", "Renamed")});
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_FALSE(outcomes[0].ok);
+  EXPECT_FALSE(outcomes[0].retryable);
+  EXPECT_NE(outcomes[0].error.find("allow_metadata_updates"), std::string::npos) << outcomes[0].error;
+  EXPECT_EQ(connector_->listCalendars()[0].name, "Work");
+
+  auto allowing = make(std::make_unique<testing::InMemoryConnector>(std::vector<Calendar>{{"cal", "Work", "", "", true}}),
+                       true);
+  allowing.applyAndReport({renameTo("cal", "Renamed"), renameTo("missing", "X")});
+  EXPECT_EQ(connector_->listCalendars()[0].name, "Renamed");
+  ASSERT_EQ(master_.reports.size(), 2u);
+  EXPECT_TRUE(master_.reports[0].ok);
+  EXPECT_FALSE(master_.reports[1].ok);
+  EXPECT_NE(master_.reports[1].error.find("not-found"), std::string::npos) << master_.reports[1].error;
+}
+
+TEST_F(AgentRuntimeTest, SendsItsStateDigestAndResyncsWhenTheMasterDisagrees) {
+  auto runtime = make(std::make_unique<testing::InMemoryConnector>(std::vector<Calendar>{{"cal", "Work", "", "", true}}));
+  connector_->put("cal", simpleObject("a", kNow, "A"));
+  runtime.runCycle(kNow, never_, false);
+  ASSERT_FALSE(master_.requests.empty());
+  const std::string digest = master_.requests.back().state_digest;
+  EXPECT_FALSE(digest.empty());
+  // Nothing changed: the same digest again.
+  runtime.runCycle(kNow, never_, true);
+  EXPECT_EQ(master_.requests.back().state_digest, digest);
+  EXPECT_TRUE(master_.requests.back().batches.empty());
+
+  master_.resync_next = true;
+  runtime.runCycle(kNow, never_, true);
+  // After a resync everything is sent again, as a snapshot of the calendar.
+  runtime.runCycle(kNow, never_, true);
+  ASSERT_FALSE(master_.requests.back().batches.empty());
+  const std::string& payload = master_.requests.back().batches.back().payload;
+  EXPECT_NE(payload.find("\"snapshot_ids\":[\"a.ics\"]"), std::string::npos) << payload;
+  EXPECT_NE(payload.find("\"native_id\":\"a.ics\""), std::string::npos) << payload;
+  EXPECT_EQ(master_.requests.back().state_digest, digest) << "same objects, same digest";
+  // The resync is over: the next cycle sends nothing.
+  runtime.runCycle(kNow, never_, true);
+  EXPECT_TRUE(master_.requests.back().batches.empty());
+}
 
 TEST_F(AgentRuntimeTest, QueuedBatchesSurviveAnOutageAndArriveInOrder) {
   auto runtime = make(std::make_unique<testing::InMemoryConnector>());
