@@ -40,7 +40,7 @@ if ! kill -0 $RADICALE 2>/dev/null; then
 fi
 curl -s -o /dev/null -u demo:demo -X MKCALENDAR http://127.0.0.1:5232/demo/consolidated/ || true
 
-echo "demo: calsyncd on http://localhost:8008 (try /health and /api/calendar/events?time_min=...&time_max=...)"
+echo "demo: calsyncd on http://localhost:8008 (try /health, and /api/calendar/events?time_min=...&time_max=... with -H 'Authorization: Bearer demo-admin-token')"
 echo "demo: the consolidated calendar is http://127.0.0.1:5232/demo/consolidated/ (user demo, password demo)"
 sed -e "s|@DEMO_DIR@|$ROOT/examples/demo|g" -e "s|@STATE_DIR@|$STATE|g" \
   "$ROOT/examples/demo/calsyncd.ini" >"$STATE/calsyncd.ini"
