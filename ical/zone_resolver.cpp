@@ -44,6 +44,10 @@ class ZoneCache {
       icalcomponent_free(parsed);
       return nullptr;
     }
+    if (!onlyYearlyRules(parsed)) {
+      icalcomponent_free(parsed);
+      return nullptr;
+    }
     auto shared = std::make_shared<SharedZone>();
     shared->zone.reset(icaltimezone_new());
     // On success the zone owns the component; on failure we still do.
@@ -55,6 +59,20 @@ class ZoneCache {
     if (!tzid || !*tzid) return nullptr;
     shared->tzid = tzid;
     return shared;
+  }
+
+  // libical expands a zone's rules from their DTSTART to the year asked for, one occurrence at
+  // a time: an hourly rule starting in 1601 takes minutes (found by fuzzing). Real zones change
+  // at most twice a year, so a VTIMEZONE with any other rule is refused as unusable.
+  static bool onlyYearlyRules(icalcomponent* vtimezone) {
+    for (icalcomponent* part = icalcomponent_get_first_component(vtimezone, ICAL_ANY_COMPONENT); part;
+         part = icalcomponent_get_next_component(vtimezone, ICAL_ANY_COMPONENT)) {
+      for (icalproperty* p = icalcomponent_get_first_property(part, ICAL_RRULE_PROPERTY); p;
+           p = icalcomponent_get_next_property(part, ICAL_RRULE_PROPERTY)) {
+        if (icalproperty_get_rrule(p).freq != ICAL_YEARLY_RECURRENCE) return false;
+      }
+    }
+    return true;
   }
 
   std::mutex mutex_;
