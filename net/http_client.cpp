@@ -6,6 +6,7 @@
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPBasicCredentials.h>
 #include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPNTLMCredentials.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
@@ -20,6 +21,7 @@
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include "core/log.h"
@@ -36,10 +38,55 @@ bool followsRedirects(const std::string& method) {
   return method == "GET" || method == "HEAD" || method == "PROPFIND" || method == "REPORT" || method == "OPTIONS";
 }
 
-// Methods that may be sent again when a kept-alive connection turned out to be closed.
-bool idempotent(const std::string& method) {
+// Requests that may be sent again when a kept-alive connection turned out to be closed.
+bool idempotent(const HttpRequest& request) {
   static const std::set<std::string> methods{"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "PROPFIND", "PROPPATCH", "REPORT"};
-  return methods.count(method) > 0;
+  return request.idempotent || methods.count(request.method) > 0;
+}
+
+// "NTLM" alone (the server offers NTLM) or "NTLM <base64 challenge>"; nullopt when the
+// response does not speak NTLM at all.
+std::optional<std::string> ntlmChallenge(const HttpResponse& response) {
+  for (const auto& value : headerValues(response, "WWW-Authenticate")) {
+    if (value.size() < 4 || !std::equal(value.begin(), value.begin() + 4, "NTLM", [](char a, char b) {
+          return std::toupper(static_cast<unsigned char>(a)) == b;
+        })) {
+      continue;
+    }
+    if (value.size() == 4) return std::string();
+    if (value[4] != ' ') continue;
+    auto token = value.substr(5);
+    token.erase(0, token.find_first_not_of(' '));
+    return token;
+  }
+  return std::nullopt;
+}
+
+struct ProxyAddress {
+  std::string host;
+  Poco::UInt16 port = 0;
+};
+
+std::optional<ProxyAddress> parseProxy(const std::string& proxy) {
+  if (proxy.empty()) return std::nullopt;
+  std::string text = proxy;
+  if (auto scheme = text.find("://"); scheme != std::string::npos) text = text.substr(scheme + 3);
+  while (!text.empty() && text.back() == '/') text.pop_back();
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
+    throw ConnectorError(ErrorKind::Config, "proxy must be host:port: " + proxy);
+  }
+  ProxyAddress address;
+  address.host = text.substr(0, colon);
+  if (address.host.front() == '[' && address.host.back() == ']') address.host = address.host.substr(1, address.host.size() - 2);
+  int port = 0;
+  try {
+    port = std::stoi(text.substr(colon + 1));
+  } catch (const std::exception&) {
+  }
+  if (port <= 0 || port > 65535) throw ConnectorError(ErrorKind::Config, "proxy port out of range: " + proxy);
+  address.port = static_cast<Poco::UInt16>(port);
+  return address;
 }
 
 bool isRedirect(int status) { return status == 301 || status == 302 || status == 307 || status == 308; }
@@ -88,7 +135,12 @@ class WatchedTlsSession : public Poco::Net::HTTPSClientSession {
  protected:
   void connect(const Poco::Net::SocketAddress& address) override {
     Poco::Net::StreamSocket plain;
-    plain.connect(address, connect_timeout_);
+    if (!getProxyHost().empty() && !bypassProxy()) {
+      // Through the proxy with CONNECT; TLS then runs end to end inside the tunnel.
+      plain = proxyConnect();
+    } else {
+      plain.connect(address, connect_timeout_);
+    }
     plain.setReceiveTimeout(io_timeout_);
     plain.setSendTimeout(io_timeout_);
     plain.setNoDelay(true);
@@ -109,6 +161,7 @@ class WatchedTlsSession : public Poco::Net::HTTPSClientSession {
 
 struct HttpClient::Impl {
   HttpOptions options;
+  std::optional<ProxyAddress> proxy;
   Poco::Net::Context::Ptr tls_context;
   std::string session_origin;
   std::unique_ptr<Poco::Net::HTTPClientSession> session;
@@ -142,6 +195,10 @@ struct HttpClient::Impl {
     } else {
       session = std::make_unique<WatchedSession>(url.host, static_cast<Poco::UInt16>(url.port), hook);
     }
+    if (proxy) {
+      session->setProxy(proxy->host, proxy->port);
+      if (!options.proxy_username.empty()) session->setProxyCredentials(options.proxy_username, options.proxy_password);
+    }
     session->setKeepAlive(true);
     session->setTimeout(connect_timeout, io_timeout, io_timeout);
     session_origin = origin;
@@ -164,12 +221,16 @@ struct HttpClient::Impl {
   }
 
   HttpResponse exchange(const HttpRequest& request, const std::string& url, bool with_credentials);
-  HttpResponse exchangeOnce(const HttpRequest& request, const UrlParts& url, bool with_credentials);
+  HttpResponse authenticatedExchange(const HttpRequest& request, const UrlParts& url, bool with_credentials);
+  // `authorization`: an Authorization header value to send (NTLM legs); empty = Basic as configured.
+  HttpResponse exchangeOnce(const HttpRequest& request, const UrlParts& url, bool with_credentials,
+                            const std::string& authorization = {});
 };
 
 HttpClient::HttpClient(HttpOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
   if (impl_->options.total_timeout_seconds <= 0) impl_->options.total_timeout_seconds = 4 * impl_->options.timeout_seconds;
+  impl_->proxy = parseProxy(impl_->options.proxy);
 }
 
 HttpClient::~HttpClient() = default;
@@ -230,12 +291,12 @@ HttpResponse HttpClient::Impl::exchange(const HttpRequest& request, const std::s
   };
   try {
     try {
-      return exchangeOnce(request, *parts, with_credentials);
+      return authenticatedExchange(request, *parts, with_credentials);
     } catch (const StaleConnection&) {
       dropSession();
-      if (!idempotent(request.method)) throw;
+      if (!idempotent(request)) throw;
       log::debug(kLog, where + ": kept-alive connection was closed, reconnecting");
-      return exchangeOnce(request, *parts, with_credentials);
+      return authenticatedExchange(request, *parts, with_credentials);
     }
   } catch (const StaleConnection&) {
     throw fail("connection closed by the server");
@@ -253,7 +314,37 @@ HttpResponse HttpClient::Impl::exchange(const HttpRequest& request, const std::s
   }
 }
 
-HttpResponse HttpClient::Impl::exchangeOnce(const HttpRequest& request, const UrlParts& url, bool with_credentials) {
+// NTLM authenticates a connection, not a request: a server that asks for it (401 with
+// "WWW-Authenticate: NTLM") gets the negotiate and then the authenticate message on the same
+// kept-alive connection, and later requests on that connection pass without a header.
+HttpResponse HttpClient::Impl::authenticatedExchange(const HttpRequest& request, const UrlParts& url,
+                                                     bool with_credentials) {
+  HttpResponse response = exchangeOnce(request, url, with_credentials);
+  if (options.auth != HttpAuth::Ntlm || !with_credentials || options.username.empty() || response.status != 401) {
+    return response;
+  }
+  auto offered = ntlmChallenge(response);
+  if (!offered) return response;
+  Poco::Net::HTTPNTLMCredentials ntlm(options.username, options.password);
+  Poco::Net::HTTPRequest scratch;
+  auto authorizationFor = [&](const std::string& challenge) {
+    try {
+      ntlm.authenticate(scratch, challenge);
+    } catch (const Poco::Exception& e) {
+      throw ConnectorError(ErrorKind::Auth, request.method + " " + redactUrl(originOf(url) + url.path) +
+                                                ": unusable NTLM challenge (" + e.displayText() + ")");
+    }
+    return scratch.get(Poco::Net::HTTPRequest::AUTHORIZATION);
+  };
+  response = exchangeOnce(request, url, with_credentials, authorizationFor(""));
+  if (response.status != 401) return response;
+  auto challenge = ntlmChallenge(response);
+  if (!challenge || challenge->empty()) return response;  // refused at the negotiate step
+  return exchangeOnce(request, url, with_credentials, authorizationFor(*challenge));
+}
+
+HttpResponse HttpClient::Impl::exchangeOnce(const HttpRequest& request, const UrlParts& url, bool with_credentials,
+                                            const std::string& authorization) {
   using Clock = SocketWatchdog::Clock;
   const auto deadline = exchange_deadline;
   auto& http = sessionFor(url);
@@ -263,7 +354,9 @@ HttpResponse HttpClient::Impl::exchangeOnce(const HttpRequest& request, const Ur
                                       Poco::Net::HTTPMessage::HTTP_1_1);
   for (const auto& [name, value] : request.headers) poco_request.add(name, value);
   poco_request.set("User-Agent", options.user_agent);
-  if (with_credentials && !options.username.empty()) {
+  if (!authorization.empty()) {
+    poco_request.set(Poco::Net::HTTPRequest::AUTHORIZATION, authorization);
+  } else if (with_credentials && !options.username.empty() && options.auth == HttpAuth::Basic) {
     Poco::Net::HTTPBasicCredentials(options.username, options.password).authenticate(poco_request);
   }
   if (!request.body.empty() || request.method == "PUT" || request.method == "POST") {

@@ -22,6 +22,10 @@ struct HttpRequest {
   std::string url;              // absolute http:// or https:// URL
   Headers headers;
   std::string body;
+  // Safe to send again on a fresh connection when a kept-alive one turns out to be closed
+  // before any answer came. GET, PUT, DELETE and the WebDAV reads always are; a POST that
+  // only reads (a SOAP query) says so here.
+  bool idempotent = false;
 };
 
 struct HttpResponse {
@@ -34,9 +38,19 @@ struct HttpResponse {
   std::string header(const std::string& name) const;
 };
 
+enum class HttpAuth {
+  Basic,   // username/password sent with every request
+  Ntlm,    // NTLMv2 handshake (negotiate, challenge, authenticate) when the server asks
+};
+
 struct HttpOptions {
-  std::string username;         // Basic auth when non-empty
+  std::string username;         // credentials are used when non-empty
   std::string password;
+  HttpAuth auth = HttpAuth::Basic;
+  // An HTTP proxy, "host:port"; https goes through it with CONNECT. Empty = direct.
+  std::string proxy;
+  std::string proxy_username;   // Basic proxy credentials when non-empty
+  std::string proxy_password;
   std::string ca_file;          // extra CA bundle (PEM) to trust; empty = system store
   bool verify_tls = true;
   int connect_timeout_seconds = 15;
@@ -61,6 +75,9 @@ class HttpClient {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The values of every header called `name` (case-insensitive), in order.
+std::vector<std::string> headerValues(const HttpResponse& response, const std::string& name);
 
 // 401 Auth, 403 Permission, 404/410 NotFound, 409/412 Conflict, 429/503 Throttled (with
 // Retry-After seconds when given), other 5xx Protocol. 2xx/3xx are not errors.

@@ -34,17 +34,29 @@ ErrorKind kindForStatus(int status) {
 
 }  // namespace
 
+namespace {
+
+bool sameName(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
+
 std::string HttpResponse::header(const std::string& name) const {
-  auto same = [&](const std::string& candidate) {
-    return candidate.size() == name.size() &&
-           std::equal(candidate.begin(), candidate.end(), name.begin(), [](char a, char b) {
-             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-           });
-  };
   for (const auto& [key, value] : headers) {
-    if (same(key)) return value;
+    if (sameName(key, name)) return value;
   }
   return {};
+}
+
+std::vector<std::string> headerValues(const HttpResponse& response, const std::string& name) {
+  std::vector<std::string> values;
+  for (const auto& [key, value] : response.headers) {
+    if (sameName(key, name)) values.push_back(value);
+  }
+  return values;
 }
 
 std::optional<std::int64_t> parseRetryAfter(const std::string& value, std::int64_t now_epoch_seconds) {
