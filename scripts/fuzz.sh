@@ -3,7 +3,7 @@
 # coverage) in build/fuzz and runs each for a bounded time: fuzz_olk15_event ~60 s, the
 # others ~15 s each. Fails on any crash, sanitizer report, leak or timeout. Run from
 # anywhere, as root on Debian 12 (it installs clang and the libFuzzer runtime with apt).
-#   FUZZ_SECONDS_OLK15, FUZZ_SECONDS_OTHER override the times.
+#   FUZZ_SECONDS_OLK15, FUZZ_SECONDS_OTHER override the times; FUZZ_TARGETS picks targets.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -40,7 +40,7 @@ cmake -S . -B build/fuzz -G Ninja $launcher \
   -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -Wno-unknown-warning-option" \
   -DCALSYNC_FUZZ=ON -DCALSYNC_TESTS=ON -DCALSYNC_BENCH=OFF >/dev/null
 
-TARGETS="fuzz_olk15_event fuzz_ical_parse fuzz_dav_multistatus fuzz_config_ini fuzz_batch_json"
+TARGETS=${FUZZ_TARGETS:-"fuzz_olk15_event fuzz_ical_parse fuzz_dav_multistatus fuzz_config_ini fuzz_batch_json"}
 # shellcheck disable=SC2086
 cmake --build build/fuzz --target $TARGETS
 
