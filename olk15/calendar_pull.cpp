@@ -77,7 +77,7 @@ CalendarPull pullCalendar(const std::vector<const EventRow*>& rows, DataFiles& f
       const bool in = touches(window, now.span_start, now.span_end);
       if (in && !now.reported_in_window) need_build = true;
       if (!in) {
-        if (now.reported_in_window || !previous) changes.out_of_window.push_back(group.native_id);
+        if (now.reported_in_window) changes.out_of_window.push_back(group.native_id);
         now.reported_in_window = false;
       }
     } else if (!failures.empty()) {

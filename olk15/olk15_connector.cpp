@@ -69,10 +69,29 @@ void Olk15Connector::nameCalendars(StoreListing& listing) {
       }
     }
   }
+  bool changed = false;
+  for (const auto& c : listing.excluded) {
+    auto it = known_folders_.find(c.folder_id);
+    if (it == known_folders_.end() || it->second.special_type != c.special_type || it->second.name != c.name) {
+      known_folders_[c.folder_id] = c;
+      changed = true;
+    }
+  }
+  if (listing.source == ListingSource::Scan) {
+    // Folders the index called Deleted Items, Junk, ... stay unsynced when only files are read.
+    listing.calendars.erase(std::remove_if(listing.calendars.begin(), listing.calendars.end(),
+                                           [&](const CalendarFolder& c) {
+                                             auto it = known_folders_.find(c.folder_id);
+                                             return it != known_folders_.end() &&
+                                                    isExcludedFolder(it->second.special_type, it->second.name);
+                                           }),
+                            listing.calendars.end());
+  }
   // A folder that was a calendar stays one while it exists, even with its last event gone:
   // that pull is what reports the deletions.
   for (const auto& [folder_id, known] : known_folders_) {
     const std::int64_t id = folder_id;  // clang 14 cannot capture structured bindings
+    if (isExcludedFolder(known.special_type, known.name)) continue;
     const bool listed = std::any_of(listing.calendars.begin(), listing.calendars.end(),
                                     [&](const CalendarFolder& c) { return c.folder_id == id; });
     if (listed) continue;
@@ -86,7 +105,6 @@ void Olk15Connector::nameCalendars(StoreListing& listing) {
   }
   std::sort(listing.calendars.begin(), listing.calendars.end(),
             [](const CalendarFolder& a, const CalendarFolder& b) { return a.folder_id < b.folder_id; });
-  bool changed = false;
   for (auto& c : listing.calendars) {
     auto it = known_folders_.find(c.folder_id);
     if (listing.source == ListingSource::Scan) {

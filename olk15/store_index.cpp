@@ -142,8 +142,11 @@ StoreListing readFrom(SqliteDb& db) {
   }
   const auto accounts = accountAddresses(db, account_uids);
   for (auto& [id, c] : folders) {
-    if (isExcludedFolder(c.special_type, c.name)) continue;
     c.account = accounts.at(c.account_uid);
+    if (isExcludedFolder(c.special_type, c.name)) {
+      if (c.event_count > 0) listing.excluded.push_back(c);
+      continue;
+    }
     listing.folders[id] = c;
     // A calendar: a folder holding events, or an account's Calendar folder even when empty.
     if (c.event_count > 0 || c.special_type == 4) listing.calendars.push_back(c);

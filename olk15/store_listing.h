@@ -53,6 +53,9 @@ struct StoreListing {
   // Index mode: every folder of the Folders table that could be a calendar (not excluded),
   // with or without events, so a calendar whose last event was deleted stays listable.
   std::map<std::int64_t, CalendarFolder> folders;
+  // Index mode: folders that hold events but are never synced (Deleted Items, Junk, ...),
+  // remembered so scan mode can leave them out too.
+  std::vector<CalendarFolder> excluded;
   std::vector<EventRow> rows;
   std::vector<ReadWarning> warnings;   // files the listing had to skip
 };
