@@ -14,6 +14,7 @@
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
+#include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
 #include <ctime>
@@ -223,14 +224,18 @@ class Factory : public Poco::Net::HTTPRequestHandlerFactory {
 }  // namespace
 
 struct HttpApi::Impl {
+  Impl(MasterRuntime& r, HttpApiOptions o) : runtime(r), options(std::move(o)) {}
   MasterRuntime& runtime;
   HttpApiOptions options;
+  // Our own pool, so stop() can wait for requests still running: their handlers read
+  // `options` and `runtime`, which must outlive them (a reload destroys this object).
+  Poco::ThreadPool threads{2, 8};
   std::unique_ptr<Poco::Net::HTTPServer> server;
   std::uint16_t port = 0;
 };
 
 HttpApi::HttpApi(MasterRuntime& runtime, HttpApiOptions options)
-    : impl_(std::make_unique<Impl>(Impl{runtime, std::move(options), nullptr, 0})) {}
+    : impl_(std::make_unique<Impl>(runtime, std::move(options))) {}
 
 HttpApi::~HttpApi() { stop(); }
 
@@ -253,7 +258,8 @@ void HttpApi::start() {
     params->setMaxThreads(8);
     params->setMaxQueued(64);
     params->setTimeout(Poco::Timespan(30, 0));
-    impl_->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(impl_->runtime, impl_->options), *socket, params);
+    impl_->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(impl_->runtime, impl_->options), impl_->threads,
+                                                            *socket, params);
     impl_->server->start();
   } catch (const Poco::Exception& e) {
     throw std::runtime_error("cannot serve on " + impl_->options.listen + ": " + e.displayText());
@@ -264,6 +270,7 @@ void HttpApi::stop() {
   if (impl_ && impl_->server) {
     impl_->server->stopAll(true);
     impl_->server.reset();
+    impl_->threads.joinAll();
   }
 }
 

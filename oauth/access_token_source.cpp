@@ -33,7 +33,7 @@ StoredTokenSource::StoredTokenSource(TokenEndpointSetup setup, TokenStore store)
     : setup_(std::move(setup)), store_(std::move(store)) {}
 
 std::string StoredTokenSource::accessToken(bool force_refresh) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   const std::int64_t t = now(setup_.clock);
   if (!force_refresh && !cached_.empty() && cached_expires_at_ - kMargin > t) return cached_;
 
@@ -60,6 +60,12 @@ std::string StoredTokenSource::accessToken(bool force_refresh) {
     fresh = token_client.refresh(stored->refresh_token);
   } catch (const TokenEndpointError& e) {
     if (e.kind() == ErrorKind::Auth) {
+      // An admin may have signed in again while we asked: never overwrite that sign-in.
+      auto latest = store_.load();
+      if (latest && !latest->refresh_token.empty() && latest->refresh_token != stored->refresh_token) {
+        lock.unlock();
+        return accessToken(true);
+      }
       stored->health = e.health() == TokenHealth::Ok ? TokenHealth::ConsentMissing : e.health();
       stored->access_token.clear();
       stored->updated_at = t;
@@ -67,6 +73,12 @@ std::string StoredTokenSource::accessToken(bool force_refresh) {
       log::warn(kLog, setup_.provider + " refused the stored sign-in (" + toString(stored->health) + ")");
     }
     rethrowWithRemedy(e, setup_);
+  }
+  auto latest = store_.load();
+  if (latest && latest->refresh_token != stored->refresh_token) {
+    // A new sign-in arrived meanwhile: it wins; use it on the next call.
+    lock.unlock();
+    return accessToken(true);
   }
   stored->access_token = fresh.access_token;
   stored->access_expires_at = fresh.expires_at ? fresh.expires_at : t + 3600;
