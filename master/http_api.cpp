@@ -9,6 +9,7 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/String.h>
+#include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
 #include <cmath>
@@ -159,6 +160,9 @@ class Factory : public Poco::Net::HTTPRequestHandlerFactory {
 struct HttpApi::Impl {
   Impl(MasterRuntime& runtime, HttpApiOptions options) : shared(runtime, std::move(options)) {}
   Shared shared;
+  // Our own pool, so stop() can wait for requests still running: their handlers use `shared`,
+  // which a reload destroys with this object.
+  Poco::ThreadPool threads{2, 32};
   std::unique_ptr<Poco::Net::HTTPServer> server;
   std::uint16_t port = 0;
 };
@@ -188,7 +192,8 @@ void HttpApi::start() {
     params->setMaxThreads(32);
     params->setMaxQueued(256);
     params->setTimeout(Poco::Timespan(75, 0));
-    impl_->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(impl_->shared), *socket, params);
+    impl_->server =
+        std::make_unique<Poco::Net::HTTPServer>(new Factory(impl_->shared), impl_->threads, *socket, params);
     impl_->server->start();
   } catch (const Poco::Exception& e) {
     throw std::runtime_error("cannot serve on " + options.listen + ": " + e.displayText());
@@ -200,6 +205,7 @@ void HttpApi::stop() {
     impl_->shared.runtime.shutdown();
     impl_->server->stopAll(true);
     impl_->server.reset();
+    impl_->threads.joinAll();
   }
 }
 

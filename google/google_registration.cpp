@@ -1,0 +1,74 @@
+// Makes "type = google" known to the daemon and to `calsyncctl discover google`.
+#include <cctype>
+
+#include "core/registry.h"
+#include "google/google_connector.h"
+
+namespace calsync::google {
+namespace {
+
+// A section name an admin would write: lower case ASCII letters, digits and dashes.
+std::string sectionNameFor(const std::string& name, const std::string& fallback) {
+  std::string out;
+  for (unsigned char c : name) {
+    if (std::isalnum(c) && c < 128) {
+      out += static_cast<char>(std::tolower(c));
+    } else if (!out.empty() && out.back() != '-') {
+      out += '-';
+    }
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? fallback : "google-" + out;
+}
+
+DiscoveryReport discover(const ConnectorSpec& spec) {
+  GoogleConfig config = GoogleConfig::fromSpec(spec);
+  GoogleConnector connector(config);
+  DiscoveryReport report;
+  std::size_t index = 0;
+  for (const auto& entry : connector.calendarEntries()) {
+    DiscoveredCalendar found;
+    found.calendar = entry.calendar;
+    found.account = entry.primary ? entry.calendar.id : std::string();
+    found.suggested = entry.access_role != "freeBusyReader" && !entry.hidden;
+    found.reason = entry.access_role == "freeBusyReader" ? "only free/busy times are visible"
+                   : entry.hidden                        ? "hidden in the calendar list"
+                   : entry.primary                       ? "the account's primary calendar"
+                                                         : "access: " + entry.access_role;
+    found.section_name = sectionNameFor(entry.calendar.name, "google-" + std::to_string(++index));
+    if (config.auth == GoogleConfig::Auth::ServiceAccount) {
+      found.settings["auth"] = "service_account";
+      found.settings["service_account_key_file"] = config.service_account_key_file;
+      if (!config.subject.empty()) found.settings["subject"] = config.subject;
+    } else {
+      found.settings["client_id"] = config.client_id;
+    }
+    found.settings["calendars"] = entry.calendar.id;
+    report.calendars.push_back(std::move(found));
+  }
+  if (config.auth == GoogleConfig::Auth::OAuth) {
+    report.notes.push_back("The new sections share this sign-in only if they keep the same data directory; otherwise "
+                           "run `calsyncctl auth google --source NAME` for each.");
+  }
+  return report;
+}
+
+ConnectorInfo googleInfo() {
+  ConnectorInfo info;
+  info.type = "google";
+  info.description = "Google Calendar (API v3) through OAuth or a Workspace service account";
+  info.keys = googleKeys();
+  info.can_be_destination = true;
+  info.aliases = {"google-calendar", "gcal"};
+  info.create = [](const ConnectorSpec& spec) -> std::unique_ptr<Connector> {
+    return std::make_unique<GoogleConnector>(GoogleConfig::fromSpec(spec));
+  };
+  info.discover = discover;
+  return info;
+}
+
+}  // namespace
+
+CALSYNC_REGISTER_CONNECTOR(google, googleInfo());
+
+}  // namespace calsync::google
