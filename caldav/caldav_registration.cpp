@@ -1,32 +1,20 @@
 // Makes "type = caldav" known to the daemon.
 #include "caldav/caldav_connector.h"
 #include "core/registry.h"
+#include "core/settings_access.h"
 
 namespace calsync::caldav {
 
-namespace {
-
-KeySpec key(std::string name, KeyType type, std::string default_value, std::string description) {
-  KeySpec spec;
-  spec.key = std::move(name);
-  spec.type = type;
-  spec.default_value = std::move(default_value);
-  spec.description = std::move(description);
-  return spec;
-}
-
-}  // namespace
-
 std::vector<KeySpec> caldavKeys() {
   std::vector<KeySpec> keys;
-  keys.push_back(key("url", KeyType::Url, "",
+  keys.push_back(describeKey("url", KeyType::Url, "",
                      "A calendar collection URL, or a calendar home or principal URL to discover calendars under"));
   keys.back().required = true;
-  keys.push_back(key("username", KeyType::String, "", "User name for HTTP Basic authentication"));
-  keys.push_back(key("password", KeyType::Secret, "", "Password for HTTP Basic authentication"));
-  keys.push_back(key("ca_file", KeyType::Path, "", "Extra CA certificates (PEM) to trust besides the system store"));
-  keys.push_back(key("verify_tls", KeyType::Bool, "true", "Verify the server's TLS certificate and host name"));
-  keys.push_back(key("timeout", KeyType::Duration, "60s", "Give up on a request when the server is silent this long"));
+  keys.push_back(describeKey("username", KeyType::String, "", "User name for HTTP Basic authentication"));
+  keys.push_back(describeKey("password", KeyType::Secret, "", "Password for HTTP Basic authentication"));
+  keys.push_back(describeKey("ca_file", KeyType::Path, "", "Extra CA certificates (PEM) to trust besides the system store"));
+  keys.push_back(describeKey("verify_tls", KeyType::Bool, "true", "Verify the server's TLS certificate and host name"));
+  keys.push_back(describeKey("timeout", KeyType::Duration, "60s", "Give up on a request when the server is silent this long"));
   keys.back().min = 1;
   keys.back().max = 3600;
   return keys;
