@@ -1,6 +1,5 @@
 // Enrolment tokens, the update queues and the audit trail.
 #include <Poco/JSON/Array.h>
-#include <Poco/JSON/Parser.h>
 
 #include "master/api/context.h"
 #include "master/credentials.h"
@@ -45,16 +44,7 @@ Poco::JSON::Object updateJson(const store::QueuedUpdate& q) {
 }
 
 void createToken(Context& context, Request& request) {
-  const std::string text = request.body();
-  Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
-  if (!text.empty()) {
-    Poco::JSON::Parser parser;
-    try {
-      body = parser.parse(text).extract<Poco::JSON::Object::Ptr>();
-    } catch (const std::exception&) {
-      throw badRequest("the body must be a JSON object like {\"label\": \"office-pc-1\", \"expires_in\": 86400}");
-    }
-  }
+  const auto body = request.optionalJsonBody();
   std::int64_t lifetime = kDefaultTokenLifetime;
   if (body->has("expires_in")) {
     try {

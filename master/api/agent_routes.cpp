@@ -103,8 +103,8 @@ void processed(Context& context, Request& request) {
   UpdateOutcome outcome;
   outcome.id = id;
   outcome.ok = true;
-  if (request.http().getContentLength64() != 0) {
-    const auto body = request.jsonBody();
+  {
+    const auto body = request.optionalJsonBody();
     if (body->has("ok") && !body->isNull("ok")) {
       if (!body->get("ok").isBoolean()) throw badRequest("\"ok\" must be true or false");
       outcome.ok = body->getValue<bool>("ok");

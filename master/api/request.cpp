@@ -30,6 +30,18 @@ std::string readAtMost(std::istream& in, std::size_t limit, const char* what) {
   return out;
 }
 
+Poco::JSON::Object::Ptr parseJsonObject(const std::string& text) {
+  try {
+    Poco::JSON::Parser parser;
+    auto object = parser.parse(text).extract<Poco::JSON::Object::Ptr>();
+    if (object) return object;
+  } catch (const Poco::Exception& e) {
+    throw badRequest("the body is not a JSON object: " + e.displayText());
+  } catch (const std::exception&) {
+  }
+  throw badRequest("the body must be a JSON object");
+}
+
 bool acceptsGzip(const Poco::Net::HTTPServerRequest& request) {
   return Poco::toLower(request.get("Accept-Encoding", "")).find("gzip") != std::string::npos;
 }
@@ -91,15 +103,13 @@ std::string Request::body(std::size_t limit) {
 Poco::JSON::Object::Ptr Request::jsonBody(std::size_t limit) {
   const std::string text = body(limit);
   if (text.empty()) throw badRequest("a JSON object body is required");
-  try {
-    Poco::JSON::Parser parser;
-    auto object = parser.parse(text).extract<Poco::JSON::Object::Ptr>();
-    if (object) return object;
-  } catch (const Poco::Exception& e) {
-    throw badRequest("the body is not a JSON object: " + e.displayText());
-  } catch (const std::exception&) {
-  }
-  throw badRequest("the body must be a JSON object");
+  return parseJsonObject(text);
+}
+
+Poco::JSON::Object::Ptr Request::optionalJsonBody(std::size_t limit) {
+  const std::string text = body(limit);
+  if (text.empty()) return new Poco::JSON::Object;
+  return parseJsonObject(text);
 }
 
 void Request::send(int status, const Poco::JSON::Object& body) {

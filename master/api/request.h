@@ -51,6 +51,8 @@ class Request {
   // sent or kInflatedBodyLimit inflated.
   std::string body(std::size_t limit = kAdminBodyLimit);
   Poco::JSON::Object::Ptr jsonBody(std::size_t limit = kAdminBodyLimit);
+  // As jsonBody(), but an empty body gives an empty object (for bodies that are optional).
+  Poco::JSON::Object::Ptr optionalJsonBody(std::size_t limit = kAdminBodyLimit);
 
   // Answers with JSON; gzip when the client accepts it and the body is worth compressing.
   void send(int status, const Poco::JSON::Object& body);
