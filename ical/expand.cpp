@@ -26,6 +26,22 @@ bool touches(const Window& w, std::int64_t start, std::int64_t end) {
   return w.overlaps(start, end);
 }
 
+// libical steps a sub-daily rule one period at a time and tests every BY part at each step
+// (through ICU), so a day-level filter on an HOURLY, MINUTELY or SECONDLY rule can cost
+// millions of steps inside one call between two matches. No calendar client writes such
+// rules; they are not expanded beyond DTSTART and the expansion counts as truncated.
+bool costlySubDailyRule(const icalrecurrencetype& rule) {
+  auto has = [](const short* values) { return values[0] != ICAL_RECURRENCE_ARRAY_MAX; };
+  const bool day_filters = has(rule.by_day) || has(rule.by_month_day) || has(rule.by_year_day) ||
+                           has(rule.by_week_no) || has(rule.by_month) || has(rule.by_set_pos);
+  switch (rule.freq) {
+    case ICAL_HOURLY_RECURRENCE: return day_filters;
+    case ICAL_MINUTELY_RECURRENCE: return day_filters || has(rule.by_hour);
+    case ICAL_SECONDLY_RECURRENCE: return day_filters || has(rule.by_hour) || has(rule.by_minute);
+    default: return false;
+  }
+}
+
 bool openEnded(const Event& master) {
   if (master.recurrence.rrule.empty()) return false;
   const icalrecurrencetype rule = icalrecurrencetype_from_string(master.recurrence.rrule.c_str());
@@ -84,6 +100,10 @@ class Expander {
   void expandRule(const Event& master) {
     icalrecurrencetype rule = icalrecurrencetype_from_string(master.recurrence.rrule.c_str());
     if (rule.freq == ICAL_NO_RECURRENCE) return;
+    if (costlySubDailyRule(rule)) {
+      truncated_ = true;
+      return;
+    }
     localizeUntil(rule, master.start);
     const icaltimetype dtstart = toIcalTime(master.start);
     RecurIteratorPtr it(icalrecur_iterator_new(rule, dtstart));

@@ -127,6 +127,24 @@ TEST(IcalExpand, RespectsTheOccurrenceLimitAndPathologicalRules) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(30));
 }
 
+TEST(IcalExpand, SubDailyRulesWithDayFiltersStopAtDtstart) {
+  // libical would step hour by hour from 1601 testing BYMONTH/BYDAY at each step: the
+  // series is kept (DTSTART occurs) but not expanded, and its span is taken as unbounded.
+  const ParsedCalendar parsed = parse(calendar(
+      "BEGIN:VEVENT\nUID:hourly-october\nDTSTART:16010101T030000Z\n"
+      "RRULE:FREQ=HOURLY;COUNT=5000;BYDAY=-1SU;BYMONTH=10\nEND:VEVENT\n"
+      "BEGIN:VEVENT\nUID:minutely-nine\nDTSTART:20260101T090000Z\nRRULE:FREQ=MINUTELY;BYHOUR=9\nEND:VEVENT\n"
+      "BEGIN:VEVENT\nUID:hourly-office\nDTSTART:20260101T080000Z\nRRULE:FREQ=HOURLY;BYHOUR=8,9,10\nEND:VEVENT\n"));
+  const CalendarObject& october = objectWithUid(parsed, "hourly-october");
+  EXPECT_EQ(expand(october, Window{utc(1601, 1, 1), utc(1700, 1, 1)}).size(), 1u);
+  EXPECT_EQ(october.span_end_utc, INT64_MAX);
+  EXPECT_EQ(expand(objectWithUid(parsed, "minutely-nine"), Window{utc(2026, 1, 1), utc(2026, 1, 3)}).size(), 1u);
+  // Hour filters on an hourly rule cost at most a day of steps per match: still expanded.
+  const auto office = expand(objectWithUid(parsed, "hourly-office"), Window{utc(2026, 1, 1), utc(2026, 1, 3)});
+  ASSERT_EQ(office.size(), 6u);
+  EXPECT_EQ(office[3].start_utc, utc(2026, 1, 2, 8));
+}
+
 TEST(IcalExpand, ZeroLengthEventAtWindowStartCounts) {
   const ParsedCalendar parsed = parse(calendar("BEGIN:VEVENT\nUID:point\nDTSTART:20260301T000000Z\nEND:VEVENT\n"));
   const CalendarObject& point = parsed.objects.at(0);
