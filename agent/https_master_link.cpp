@@ -83,6 +83,9 @@ struct HttpsMasterLink::Impl {
   store::AgentStateStore& state;
   std::string agent_name;
   std::mutex mutex;   // enrolment happens once, whichever thread gets there first
+  std::mutex waits_mutex;
+  net::HttpClient* waiting = nullptr;  // the long-poll in progress, if any
+  bool stop_waiting = false;
 
   net::HttpOptions options(int timeout) const {
     net::HttpOptions o;
@@ -135,10 +138,25 @@ struct HttpsMasterLink::Impl {
     return issued;
   }
 
+  // `long_poll` calls can be ended from another thread by stopWaiting().
   net::HttpResponse call(const std::string& agent_id, const std::string& method, const std::string& path,
-                         const std::string& body, int timeout) {
+                         const std::string& body, int timeout, bool long_poll = false) {
     const std::string token = secret(agent_id);
     net::HttpClient client(options(timeout));
+    struct WaitRegistration {
+      Impl& impl;
+      bool active;
+      ~WaitRegistration() {
+        if (!active) return;
+        std::lock_guard lock(impl.waits_mutex);
+        impl.waiting = nullptr;
+      }
+    } registration{*this, long_poll};
+    if (long_poll) {
+      std::lock_guard lock(waits_mutex);
+      if (stop_waiting) client.cancel();
+      waiting = &client;
+    }
     net::HttpRequest request;
     request.method = method;
     request.url = endpoint.url + path;
@@ -192,14 +210,27 @@ HeartbeatResponse HttpsMasterLink::heartbeat(const HeartbeatRequest& request) {
 }
 
 std::vector<AgentUpdate> HttpsMasterLink::pendingUpdates(const std::string& agent_id, int wait_seconds) {
-  const auto response = impl_->call(agent_id, "GET",
-                                    impl_->agentPath(agent_id) + "/pending-updates?wait=" + std::to_string(wait_seconds),
-                                    "", wait_seconds + impl_->endpoint.timeout_seconds);
+  net::HttpResponse response;
+  try {
+    response = impl_->call(agent_id, "GET",
+                           impl_->agentPath(agent_id) + "/pending-updates?wait=" + std::to_string(wait_seconds), "",
+                           wait_seconds + impl_->endpoint.timeout_seconds, /*long_poll=*/true);
+  } catch (const ConnectorError&) {
+    std::lock_guard lock(impl_->waits_mutex);
+    if (impl_->stop_waiting) return {};
+    throw;
+  }
   try {
     return protocol::decodeUpdateList(bodyOf(response));
   } catch (const protocol::ProtocolError& e) {
     throw ConnectorError(ErrorKind::Protocol, std::string("the master's pending updates: ") + e.what());
   }
+}
+
+void HttpsMasterLink::stopWaiting() {
+  std::lock_guard lock(impl_->waits_mutex);
+  impl_->stop_waiting = true;
+  if (impl_->waiting) impl_->waiting->cancel();
 }
 
 void HttpsMasterLink::reportUpdate(const std::string& agent_id, const UpdateOutcome& outcome) {

@@ -30,6 +30,7 @@ class HttpsMasterLink : public MasterLink {
   HeartbeatResponse heartbeat(const HeartbeatRequest& request) override;
   std::vector<AgentUpdate> pendingUpdates(const std::string& agent_id, int wait_seconds) override;
   void reportUpdate(const std::string& agent_id, const UpdateOutcome& outcome) override;
+  void stopWaiting() override;
 
  private:
   struct Impl;

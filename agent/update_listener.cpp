@@ -19,6 +19,7 @@ void UpdateListener::stop() {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
+  runtime_.master().stopWaiting();
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
@@ -36,6 +37,10 @@ void UpdateListener::run() {
       if (!updates.empty()) runtime_.applyAndReport(updates);
       continue;
     } catch (const ConnectorError& e) {
+      {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;
+      }
       ++failures;
       if (failures == 1) log::warn("agent", std::string("waiting for updates from the master failed: ") + e.what());
     } catch (const std::exception& e) {

@@ -13,13 +13,11 @@ namespace calsync::agent {
 
 class UpdateListener {
  public:
-  // `wait_seconds`: how long each poll may wait at the master; stop() can take that long
-  // when the master is remote.
+  // `wait_seconds`: how long each poll may wait at the master.
   UpdateListener(AgentRuntime& runtime, int wait_seconds) : runtime_(runtime), wait_seconds_(wait_seconds) {}
   ~UpdateListener() { stop(); }
   void start();
-  // Asks the thread to finish and joins it. Wake an in-process master first (its long-poll
-  // returns at once when the master shuts down).
+  // Ends the poll in progress (MasterLink::stopWaiting) and joins the thread.
   void stop();
 
  private:

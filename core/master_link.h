@@ -78,6 +78,9 @@ class MasterLink {
   // Updates waiting for `agent_id`, waiting up to `wait_seconds` for one to arrive.
   virtual std::vector<AgentUpdate> pendingUpdates(const std::string& agent_id, int wait_seconds) = 0;
   virtual void reportUpdate(const std::string& agent_id, const UpdateOutcome& outcome) = 0;
+  // For shutdown, from any thread: a pendingUpdates() call in progress returns at once, and so
+  // does every later one.
+  virtual void stopWaiting() = 0;
 };
 
 }  // namespace calsync

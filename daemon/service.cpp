@@ -171,9 +171,9 @@ void Service::stop() {
   if (impl_->master) impl_->master->onChanges(nullptr);
   if (impl_->scheduler) impl_->scheduler->stop();
   impl_->scheduler.reset();
-  // An embedded master wakes the listener's long-poll; a remote one returns within its wait.
-  if (impl_->master) impl_->master->shutdown();
+  // Ends the long-polls: the listener's own, and those of remote agents at an embedded master.
   if (impl_->listener) impl_->listener->stop();
+  if (impl_->master) impl_->master->stopWaiting();
   impl_->listener.reset();
   if (impl_->api) impl_->api->stop();
   impl_->api.reset();

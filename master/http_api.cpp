@@ -202,7 +202,7 @@ void HttpApi::start() {
 
 void HttpApi::stop() {
   if (impl_ && impl_->server) {
-    impl_->shared.runtime.shutdown();
+    impl_->shared.runtime.stopWaiting();
     impl_->server->stopAll(true);
     impl_->server.reset();
     impl_->threads.joinAll();

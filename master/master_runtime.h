@@ -55,8 +55,8 @@ class MasterRuntime : public MasterLink {
     std::lock_guard lock(on_changes_mutex_);
     on_changes_ = std::move(callback);
   }
-  // Wakes long-polls so the HTTP server can stop.
-  void shutdown() { broker_.shutdown(); }
+  // Wakes long-polls (agents' over HTTP, and an in-process agent's) so the server can stop.
+  void stopWaiting() override { broker_.shutdown(); }
 
  private:
   MasterStores stores_;

@@ -2,6 +2,7 @@
 // against the system store (plus an optional CA file), hard limits on time and size.
 #include "net/http_client.h"
 
+#include <atomic>
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPBasicCredentials.h>
@@ -17,6 +18,7 @@
 #include <Poco/Net/StreamSocket.h>
 
 #include <algorithm>
+#include <atomic>
 #include <array>
 #include <chrono>
 #include <functional>
@@ -168,6 +170,7 @@ struct HttpClient::Impl {
   bool session_reused = false;
   SocketWatchdog watchdog;
   SocketWatchdog::Clock::time_point exchange_deadline{};
+  std::atomic<bool> cancelled{false};
 
   Poco::Net::Context::Ptr tlsContext() {
     if (!tls_context) {
@@ -235,6 +238,11 @@ HttpClient::HttpClient(HttpOptions options) : impl_(std::make_unique<Impl>()) {
 
 HttpClient::~HttpClient() = default;
 
+void HttpClient::cancel() {
+  impl_->cancelled = true;
+  impl_->watchdog.cancel();
+}
+
 HttpResponse HttpClient::send(const HttpRequest& request) {
   auto first = parseUrl(request.url);
   if (!first || first->has_userinfo) {
@@ -272,6 +280,7 @@ HttpResponse HttpClient::Impl::exchange(const HttpRequest& request, const std::s
   auto parts = parseUrl(url);
   if (!parts) throw ConnectorError(ErrorKind::Protocol, "not an http(s) URL: " + redactUrl(url));
   const std::string where = request.method + " " + redactUrl(url);
+  if (cancelled) throw ConnectorError(ErrorKind::Network, where + ": cancelled");
   exchange_deadline = SocketWatchdog::Clock::now() + std::chrono::seconds(options.total_timeout_seconds);
   // Armed until the end of this function, so closing a broken TLS session is bounded too.
   struct Disarm {
@@ -283,7 +292,9 @@ HttpResponse HttpClient::Impl::exchange(const HttpRequest& request, const std::s
   }
   auto fail = [&](const std::string& problem) {
     dropSession();
-    if (watchdog.disarm()) {
+    const bool fired = watchdog.disarm();
+    if (cancelled) return ConnectorError(ErrorKind::Network, where + ": cancelled");
+    if (fired) {
       return ConnectorError(ErrorKind::Network, where + ": no complete answer within " +
                                                     std::to_string(options.total_timeout_seconds) + " s");
     }

@@ -70,6 +70,9 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
   // Follows no redirects on writes; follows up to 5 on GET/PROPFIND/REPORT.
   HttpResponse send(const HttpRequest& request);
+  // From another thread: ends the exchange in progress and every later one with a Network
+  // error, so a shutdown need not wait out a long-poll.
+  void cancel();
 
  private:
   struct Impl;

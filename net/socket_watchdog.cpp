@@ -22,7 +22,7 @@ void SocketWatchdog::arm(int fd, Clock::time_point deadline) {
     std::lock_guard lock(mutex_);
     releaseLocked();
     fd_ = fd >= 0 ? ::dup(fd) : -1;
-    deadline_ = deadline;
+    deadline_ = cancelled_ ? Clock::time_point::min() : deadline;
     fired_ = false;
   }
   changed_.notify_all();
@@ -39,6 +39,15 @@ bool SocketWatchdog::disarm() {
 bool SocketWatchdog::fired() {
   std::lock_guard lock(mutex_);
   return fired_;
+}
+
+void SocketWatchdog::cancel() {
+  {
+    std::lock_guard lock(mutex_);
+    cancelled_ = true;
+    deadline_ = Clock::time_point::min();
+  }
+  changed_.notify_all();
 }
 
 void SocketWatchdog::releaseLocked() {

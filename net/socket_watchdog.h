@@ -26,6 +26,8 @@ class SocketWatchdog {
   bool disarm();
   // Whether the socket was shut down since the last arm(), without disarming.
   bool fired();
+  // From any thread: shuts the watched socket down now, and every socket armed later at once.
+  void cancel();
 
  private:
   void run();
@@ -36,6 +38,7 @@ class SocketWatchdog {
   int fd_ = -1;                    // our duplicate, -1 when idle
   Clock::time_point deadline_{};
   bool fired_ = false;
+  bool cancelled_ = false;
   bool stopping_ = false;
   std::thread thread_;
 };

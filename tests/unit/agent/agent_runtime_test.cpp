@@ -24,6 +24,7 @@ class RecordingMaster : public MasterLink {
   }
   std::vector<AgentUpdate> pendingUpdates(const std::string&, int) override { return {}; }
   void reportUpdate(const std::string&, const UpdateOutcome& outcome) override { reports.push_back(outcome); }
+  void stopWaiting() override {}
   bool down = false;
   bool resync_next = false;
   std::vector<HeartbeatRequest> requests;

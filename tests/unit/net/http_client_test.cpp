@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <future>
+#include <thread>
 
 #include "net/http_client.h"
 #include "tests/unit/net/fast_options.h"
@@ -109,6 +111,31 @@ TEST(HttpClient, HangingServerFailsWithNetworkErrorWithinTheTimeout) {
   auto elapsed = std::chrono::steady_clock::now() - started;
   EXPECT_EQ(error.kind(), ErrorKind::Network);
   EXPECT_LT(elapsed, std::chrono::seconds(3));
+}
+
+TEST(HttpClient, CancelEndsAnExchangeInProgressAndEveryLaterOne) {
+  FakeHttpServer server([](const FakeRequest&) {
+    FakeResponse response;
+    response.hang = true;
+    return response;
+  });
+  auto options = fastOptions();
+  options.timeout_seconds = 120;  // far longer than the wait below: only cancel() ends it
+  HttpClient client(options);
+  auto pending = std::async(std::launch::async, [&] {
+    return captureError([&] { client.send(request("GET", server.baseUrl() + "/long-poll")); });
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (server.requests().empty() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  ASSERT_EQ(server.requests().size(), 1u);
+  client.cancel();
+  ASSERT_EQ(pending.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  const ConnectorError error = pending.get();
+  EXPECT_EQ(error.kind(), ErrorKind::Network);
+  EXPECT_NE(std::string(error.what()).find("cancelled"), std::string::npos) << error.what();
+  const ConnectorError later = captureError([&] { client.send(request("GET", server.baseUrl() + "/again")); });
+  EXPECT_NE(std::string(later.what()).find("cancelled"), std::string::npos);
+  EXPECT_EQ(server.requests().size(), 1u);
 }
 
 TEST(HttpClient, TricklingServerHitsTheTotalDeadline) {
