@@ -1,7 +1,6 @@
-// HTTP to the Calendar API with the things every call needs: a bearer token (refreshed once
-// when Google answers 401), Google's JSON error bodies turned into typed ConnectorErrors, and a
-// bounded wait-and-retry when Google throttles (403 rateLimitExceeded/userRateLimitExceeded,
-// 429), so one throttled page does not fail a whole pull.
+// HTTP to the Calendar API: bearer tokens and throttling retries (oauth/bearer_client.h;
+// Google throttles with 429 and with 403 rateLimitExceeded/userRateLimitExceeded), and
+// Google's JSON error bodies turned into typed ConnectorErrors.
 #pragma once
 
 #include <functional>
@@ -11,6 +10,7 @@
 #include "google/google_config.h"
 #include "net/http_client.h"
 #include "oauth/access_token_source.h"
+#include "oauth/bearer_client.h"
 #include "oauth/json_access.h"
 
 namespace calsync::google {
@@ -35,15 +35,11 @@ class GoogleApi {
   ConnectorError errorFor(const net::HttpResponse& response, const std::string& context) const;
 
   // Tests replace the wait between throttled attempts.
-  void setSleeper(std::function<void(std::int64_t seconds)> sleeper) { sleep_ = std::move(sleeper); }
+  void setSleeper(std::function<void(std::int64_t milliseconds)> sleeper) { client_.setSleeper(std::move(sleeper)); }
 
  private:
-  bool throttled(const net::HttpResponse& response) const;
-
   const GoogleConfig& config_;
-  std::shared_ptr<oauth::AccessTokenSource> tokens_;
-  std::unique_ptr<net::HttpClient> http_;
-  std::function<void(std::int64_t)> sleep_;
+  oauth::BearerClient client_;
 };
 
 }  // namespace calsync::google

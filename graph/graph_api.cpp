@@ -1,25 +1,13 @@
 #include "graph/graph_api.h"
 
-#include <chrono>
-#include <thread>
-
-#include "core/log.h"
 #include "net/url.h"
 #include "oauth/token_health.h"
 
 namespace calsync::graph {
 namespace {
 
-constexpr std::string_view kLog = "graph";
 constexpr int kThrottleRetries = 2;
 constexpr std::int64_t kDefaultThrottleWait = 30;
-
-std::int64_t retryAfterOf(const net::HttpResponse& response) {
-  const std::string header = response.header("Retry-After");
-  if (header.empty()) return 0;
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
-  return net::parseRetryAfter(header, now.count()).value_or(0);
-}
 
 bool throttled(const net::HttpResponse& response) { return response.status == 429 || response.status == 503; }
 
@@ -38,17 +26,12 @@ GraphError graphErrorOf(const net::HttpResponse& response) {
 }
 
 GraphApi::GraphApi(const GraphConfig& config, std::shared_ptr<oauth::AccessTokenSource> tokens)
-    : config_(config), tokens_(std::move(tokens)) {
-  net::HttpOptions options;
-  options.ca_file = config_.ca_file;
-  options.verify_tls = config_.verify_tls;
-  options.timeout_seconds = config_.timeout_seconds;
-  options.connect_timeout_seconds = std::min(config_.timeout_seconds, 30);
-  http_ = std::make_unique<net::HttpClient>(options);
+    : config_(config),
+      client_(oauth::apiHttpOptions(config.ca_file, config.verify_tls, config.timeout_seconds), std::move(tokens),
+              oauth::ThrottlePolicy{"Graph", kThrottleRetries, config.retry_wait_max_seconds, throttled}) {
   auto parts = net::parseUrl(config_.api_url);
   if (!parts) throw ConnectorError(ErrorKind::Config, "graph: api_url is not an http(s) URL");
   origin_ = net::originOf(*parts);
-  sleep_ = [](std::int64_t seconds) { std::this_thread::sleep_for(std::chrono::seconds(seconds)); };
 }
 
 std::string GraphApi::urlFor(const std::string& target) const {
@@ -66,32 +49,11 @@ net::HttpResponse GraphApi::send(const std::string& method, const std::string& t
   request.method = method;
   request.url = urlFor(target);
   request.body = body;
-  bool refreshed = false;
-  for (int attempt = 0;; ++attempt) {
-    request.headers = {{"Authorization", "Bearer " + tokens_->accessToken(refreshed)},
-                       {"Accept", "application/json"},
-                       {"Prefer", "IdType=\"ImmutableId\""}};
-    if (page_size > 0) request.headers.emplace_back("Prefer", "odata.maxpagesize=" + std::to_string(page_size));
-    if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
-    if (!if_match.empty()) request.headers.emplace_back("If-Match", if_match);
-    log::debug(kLog, method + " " + net::redactUrl(request.url));
-    net::HttpResponse response = http_->send(request);
-    if (response.status == 401 && !refreshed) {
-      refreshed = true;
-      --attempt;
-      continue;
-    }
-    if (throttled(response) && attempt < kThrottleRetries) {
-      std::int64_t wait = retryAfterOf(response);
-      if (wait == 0) wait = std::int64_t{1} << attempt;
-      if (wait <= config_.retry_wait_max_seconds) {
-        log::info(kLog, "throttled by Graph; retrying in " + std::to_string(wait) + " s");
-        sleep_(wait);
-        continue;
-      }
-    }
-    return response;
-  }
+  request.headers = {{"Accept", "application/json"}, {"Prefer", "IdType=\"ImmutableId\""}};
+  if (page_size > 0) request.headers.emplace_back("Prefer", "odata.maxpagesize=" + std::to_string(page_size));
+  if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
+  if (!if_match.empty()) request.headers.emplace_back("If-Match", if_match);
+  return client_.send(std::move(request));
 }
 
 json::Object::Ptr GraphApi::getJson(const std::string& target, const std::string& context, int page_size) {
@@ -106,7 +68,7 @@ ConnectorError GraphApi::errorFor(const net::HttpResponse& response, const std::
   if (!error.code.empty()) message += " " + error.code;
   if (!error.message.empty()) message += " (" + error.message + ")";
   if (throttled(response)) {
-    const std::int64_t wait = retryAfterOf(response);
+    const std::int64_t wait = oauth::retryAfterSeconds(response);
     return ConnectorError(ErrorKind::Throttled, message, wait ? wait : kDefaultThrottleWait);
   }
   switch (response.status) {

@@ -12,6 +12,7 @@
 #include "graph/graph_config.h"
 #include "net/http_client.h"
 #include "oauth/access_token_source.h"
+#include "oauth/bearer_client.h"
 #include "oauth/json_access.h"
 
 namespace calsync::graph {
@@ -33,16 +34,14 @@ class GraphApi {
   json::Object::Ptr getJson(const std::string& target, const std::string& context, int page_size = 0);
   ConnectorError errorFor(const net::HttpResponse& response, const std::string& context) const;
 
-  void setSleeper(std::function<void(std::int64_t seconds)> sleeper) { sleep_ = std::move(sleeper); }
+  void setSleeper(std::function<void(std::int64_t milliseconds)> sleeper) { client_.setSleeper(std::move(sleeper)); }
 
  private:
   std::string urlFor(const std::string& target) const;
 
   const GraphConfig& config_;
-  std::shared_ptr<oauth::AccessTokenSource> tokens_;
-  std::unique_ptr<net::HttpClient> http_;
+  oauth::BearerClient client_;
   std::string origin_;
-  std::function<void(std::int64_t)> sleep_;
 };
 
 }  // namespace calsync::graph

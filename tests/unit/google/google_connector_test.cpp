@@ -364,7 +364,7 @@ TEST_F(GoogleConnectorTest, ThrottledPagesAreRetriedWithinBoundsThenReportedWith
   server_.throttle(1, 429, "rateLimitExceeded", 2);
   ChangeSet changes = google->pull(kCalendar, window(), "");
   EXPECT_EQ(changes.upserts.size(), 1u);
-  EXPECT_EQ(waits, std::vector<std::int64_t>{2}) << "Retry-After is honoured";
+  EXPECT_EQ(waits, std::vector<std::int64_t>{2000}) << "Retry-After is honoured";
 
   // Longer than retry_wait_max: the pull ends with Throttled and the server's wait.
   server_.throttle(10, 429, "rateLimitExceeded", 120);
@@ -385,7 +385,12 @@ TEST_F(GoogleConnectorTest, ThrottledPagesAreRetriedWithinBoundsThenReportedWith
     EXPECT_EQ(e.kind(), ErrorKind::Throttled);
     EXPECT_GT(e.retryAfterSeconds(), 0);
   }
-  EXPECT_EQ(waits, (std::vector<std::int64_t>{1, 2})) << "bounded retries with growing waits";
+  // Bounded retries with growing, jittered waits: 1 s and 2 s, each spread over +-50 %.
+  ASSERT_EQ(waits.size(), 2u);
+  EXPECT_GE(waits[0], 500);
+  EXPECT_LT(waits[0], 1500);
+  EXPECT_GE(waits[1], 1000);
+  EXPECT_LT(waits[1], 3000);
   server_.throttle(0);
 }
 

@@ -349,7 +349,7 @@ TEST_F(GraphConnectorTest, ThrottlingIsRetriedWithinBoundsThenReported) {
   graph->api().setSleeper([&](std::int64_t s) { waits.push_back(s); });
   server_.throttle(1, 429, 2);
   EXPECT_EQ(graph->pull(calendar_, window(), "").upserts.size(), 1u);
-  EXPECT_EQ(waits, std::vector<std::int64_t>{2});
+  EXPECT_EQ(waits, std::vector<std::int64_t>{2000});
   server_.throttle(10, 503, 120);
   try {
     graph->listCalendars();
