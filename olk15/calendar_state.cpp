@@ -6,37 +6,13 @@
 #include <system_error>
 
 #include "core/log.h"
+#include "olk15/cache_file.h"
 
 namespace calsync::olk15 {
 namespace {
 
 constexpr const char* kCursorPrefix = "olk15:1:";
 constexpr const char* kHeader = "calsync-olk15-calendar-state";
-
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\t') out += "\\t";
-    else if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else out.push_back(c);
-  }
-  return out;
-}
-
-std::string unescape(const std::string& s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 1 < s.size()) {
-      const char n = s[++i];
-      out.push_back(n == 't' ? '\t' : n == 'n' ? '\n' : n == 'r' ? '\r' : n);
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -78,7 +54,7 @@ std::optional<CalendarState> loadState(const std::filesystem::path& file) {
       o.span_start = std::stoll(start);
       o.span_end = std::stoll(end);
       o.reported_in_window = reported == "1";
-      state.objects[unescape(id)] = o;
+      state.objects[unescapeField(id)] = o;
     } catch (const std::exception&) {
       log::warn("olk15", "ignoring unreadable state file " + file.string());
       return std::nullopt;
@@ -88,27 +64,14 @@ std::optional<CalendarState> loadState(const std::filesystem::path& file) {
 }
 
 void saveState(const std::filesystem::path& file, const CalendarState& state) {
-  std::error_code ec;
-  std::filesystem::create_directories(file.parent_path(), ec);
-  const std::filesystem::path tmp = file.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      log::warn("olk15", "cannot write state file " + tmp.string() + "; the next start reads every file again");
-      return;
-    }
+  const std::string problem = replaceCacheFile(file, [&](std::ostream& out) {
     out << kHeader << ' ' << kMappingVersion << "\ngeneration " << state.generation << '\n';
     for (const auto& [id, o] : state.objects) {
-      out << escape(id) << '\t' << std::hex << o.signature << std::dec << '\t' << o.span_start << '\t' << o.span_end
-          << '\t' << (o.reported_in_window ? '1' : '0') << '\n';
+      out << escapeField(id) << '\t' << std::hex << o.signature << std::dec << '\t' << o.span_start << '\t'
+          << o.span_end << '\t' << (o.reported_in_window ? '1' : '0') << '\n';
     }
-    if (!out.flush()) {
-      log::warn("olk15", "cannot write state file " + tmp.string());
-      return;
-    }
-  }
-  std::filesystem::rename(tmp, file, ec);
-  if (ec) log::warn("olk15", "cannot replace state file " + file.string() + ": " + ec.message());
+  });
+  if (!problem.empty()) log::warn("olk15", "state file: " + problem + "; the next start reads every file again");
 }
 
 }  // namespace calsync::olk15

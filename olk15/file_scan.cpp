@@ -7,6 +7,7 @@
 
 #include "core/errors.h"
 #include "core/log.h"
+#include "olk15/cache_file.h"
 #include "olk15/event_loader.h"
 
 namespace calsync::olk15 {
@@ -14,31 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 constexpr const char* kHeader = "calsync-olk15-scan-index 1";
-
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\t') out += "\\t";
-    else if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else out.push_back(c);
-  }
-  return out;
-}
-
-std::string unescape(const std::string& s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 1 < s.size()) {
-      const char n = s[++i];
-      out.push_back(n == 't' ? '\t' : n == 'n' ? '\n' : n == 'r' ? '\r' : n);
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
 
 bool endsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -88,7 +64,7 @@ bool ScanIndex::load(const fs::path& file) {
     if (f.size() != 12) return false;
     try {
       Entry e;
-      const std::string rel = unescape(f[0]);
+      const std::string rel = unescapeField(f[0]);
       e.stamp = {std::stoll(f[1]), std::stoll(f[2])};
       e.row.record_id = std::stoll(f[3]);
       e.row.folder_id = std::stoll(f[4]);
@@ -96,7 +72,7 @@ bool ScanIndex::load(const fs::path& file) {
       e.row.start_minutes = std::stoll(f[6]);
       e.row.end_minutes = std::stoll(f[7]);
       e.row.is_recurring = f[8] == "1";
-      e.row.uid = unescape(f[9]);
+      e.row.uid = unescapeField(f[9]);
       e.row.master_id = std::stoll(f[10]);
       e.row.recurrence_id = std::stoll(f[11]);
       e.row.path = e.row.raw_path = rel;
@@ -112,23 +88,17 @@ bool ScanIndex::load(const fs::path& file) {
 }
 
 void ScanIndex::save(const fs::path& file) const {
-  std::error_code ec;
-  fs::create_directories(file.parent_path(), ec);
-  const fs::path tmp = file.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return;
+  const std::string problem = replaceCacheFile(file, [&](std::ostream& out) {
     out << kHeader << '\n';
     for (const auto& [rel, e] : entries_) {
       const EventRow& r = e.row;
-      out << escape(rel) << '\t' << e.stamp.size << '\t' << e.stamp.mtime_ns << '\t' << r.record_id << '\t'
+      out << escapeField(rel) << '\t' << e.stamp.size << '\t' << e.stamp.mtime_ns << '\t' << r.record_id << '\t'
           << r.folder_id << '\t' << r.account_uid << '\t' << r.start_minutes << '\t' << r.end_minutes << '\t'
-          << (r.is_recurring ? '1' : '0') << '\t' << escape(r.uid) << '\t' << r.master_id << '\t' << r.recurrence_id
-          << '\n';
+          << (r.is_recurring ? '1' : '0') << '\t' << escapeField(r.uid) << '\t' << r.master_id << '\t'
+          << r.recurrence_id << '\n';
     }
-    if (!out.flush()) return;
-  }
-  fs::rename(tmp, file, ec);
+  });
+  if (!problem.empty()) log::debug("olk15", "scan index: " + problem);
 }
 
 StoreListing scanEventFiles(DataFiles& files, ScanIndex& index) {
