@@ -4,6 +4,7 @@
 
 #include "agent/source_sync.h"
 #include "core/errors.h"
+#include "core/hash.h"
 #include "core/log.h"
 #include "ical/ical_codec.h"
 #include "protocol/heartbeat.h"
@@ -29,7 +30,12 @@ std::int64_t backoffSeconds(int failures, std::int64_t server_hint, std::uint32_
 
 AgentRuntime::AgentRuntime(AgentSettings settings, std::vector<SourceSetup> sources, store::AgentStateStore& state,
                            MasterLink& master, HealthBoard& health)
-    : settings_(std::move(settings)), state_(state), master_(master), health_(health) {
+    : settings_(std::move(settings)),
+      state_(state),
+      master_(master),
+      health_(health),
+      sync_config_(state, {settings_.sync_interval_seconds, settings_.window_past_seconds,
+                           settings_.window_future_seconds}) {
   for (auto& s : sources) {
     ConnectorHealth h;
     h.name = s.name;
@@ -68,7 +74,13 @@ void AgentRuntime::runSource(SourceState& source, std::int64_t now, const std::f
   ConnectorHealth h = health_.get("source", source.setup.name);
   h.type = source.setup.type;
   h.last_attempt = now;
-  const Window window{now - settings_.window_past_seconds, now + settings_.window_future_seconds};
+  const Window window{now - sync_config_.windowPastSeconds(), now + sync_config_.windowFutureSeconds()};
+  CalendarSelection selection{source.setup.calendars, {}, {}};
+  const SyncOverride pushed = sync_config_.pushed();
+  for (const auto& c : pushed.include_calendars)
+    if (c.source == source.setup.name) selection.include_ids.insert(c.calendar_id);
+  for (const auto& c : pushed.exclude_calendars)
+    if (c.source == source.setup.name) selection.exclude_ids.insert(c.calendar_id);
   // Every failure: back off, show why in /health, and say that nothing was deleted.
   const auto fail = [&](const std::string& error, std::int64_t server_hint) {
     ++source.failures;
@@ -85,7 +97,7 @@ void AgentRuntime::runSource(SourceState& source, std::int64_t now, const std::f
   };
   try {
     SourceSync sync(state_, source.setup.name, source.setup.type, *source.setup.connector);
-    const SourceSyncResult result = sync.run(window, source.setup.calendars, stop);
+    const SourceSyncResult result = sync.runSelected(window, selection, stop);
     source.failures = 0;
     source.next_attempt = 0;
     h.state = result.held_deletions.empty() ? "ok" : "degraded";
@@ -125,6 +137,8 @@ bool AgentRuntime::deliver() {
     request.agent_name = settings_.name;
     request.epoch = state_.epoch();
     for (const auto& b : pending) request.batches.push_back({b.sequence, b.payload});
+    std::string report_fingerprint;
+    request.report = reportIfChanged(report_fingerprint);
     // The digest describes the state once every queued batch is stored: only send it with
     // the last of them.
     if (state_.outboxSize() == pending.size()) request.state_digest = stateDigest();
@@ -136,6 +150,7 @@ bool AgentRuntime::deliver() {
                              " batch(es) stay queued");
       return false;
     }
+    if (request.report) reported_fingerprint_ = report_fingerprint;
     if (response.acknowledged_sequence > 0) state_.acknowledge(response.acknowledged_sequence);
     if (!response.updates.empty()) applyAndReport(response.updates);
     if (!response.error.empty()) {
@@ -153,6 +168,26 @@ bool AgentRuntime::deliver() {
     if (response.acknowledged_sequence < pending.back().sequence) return false;
     if (pending.size() < kBatchesPerHeartbeat) return true;
   }
+}
+
+std::optional<AgentReport> AgentRuntime::reportIfChanged(std::string& fingerprint) {
+  AgentReport report;
+  report.sync_config = sync_config_.effectiveSettings();
+  report.sync_config_overridden = sync_config_.overridden();
+  report.sync_config_error = sync_config_.lastRefusal();
+  // last_success moves every cycle; leaving it out of the fingerprint keeps a steady agent's
+  // heartbeats small. The master reads "synced at the last check-in" from a state of ok.
+  std::string text;
+  for (const auto& [k, v] : report.sync_config) text += k + '=' + v + '\n';
+  text += std::string(report.sync_config_overridden ? "1" : "0") + '\n' + report.sync_config_error + '\n';
+  for (const auto& h : health_.snapshot()) {
+    if (h.role != "source") continue;
+    report.sources.push_back({h.name, h.state, h.last_success, h.last_error});
+    text += h.name + '\x1f' + h.state + '\x1f' + h.last_error + '\n';
+  }
+  fingerprint = sha256Hex(text);
+  if (fingerprint == reported_fingerprint_) return std::nullopt;
+  return report;
 }
 
 std::string AgentRuntime::stateDigest() {
@@ -181,7 +216,7 @@ std::vector<UpdateOutcome> AgentRuntime::applyUpdates(const std::vector<AgentUpd
     UpdateOutcome outcome = applyUpdate(update);
     if (outcome.ok) {
       log::info("agent", std::string("applied ") + toString(update.kind) + " update " + std::to_string(update.id) +
-                             " to source '" + update.source + "'");
+                             (update.source.empty() ? "" : " to source '" + update.source + "'"));
     } else {
       log::warn("agent", std::string("could not apply ") + toString(update.kind) + " update " +
                              std::to_string(update.id) + ": " + outcome.error);
@@ -189,6 +224,35 @@ std::vector<UpdateOutcome> AgentRuntime::applyUpdates(const std::vector<AgentUpd
     outcomes.push_back(std::move(outcome));
   }
   return outcomes;
+}
+
+void AgentRuntime::onSyncConfigApplied(std::function<void()> callback) {
+  std::lock_guard lock(callback_mutex_);
+  on_sync_config_applied_ = std::move(callback);
+}
+
+UpdateOutcome AgentRuntime::applySyncConfig(const AgentUpdate& update) {
+  UpdateOutcome outcome;
+  outcome.id = update.id;
+  std::string refusal;
+  try {
+    refusal = sync_config_.apply(update.settings);
+  } catch (const store::StoreError& e) {
+    // Not stored, so not in force: the master delivers it again.
+    outcome.error = std::string("state database: ") + e.what();
+    return outcome;
+  }
+  if (!refusal.empty()) {
+    outcome.retryable = false;
+    outcome.error = "sync settings refused: " + refusal;
+    return outcome;
+  }
+  outcome.ok = true;
+  log::info("agent", sync_config_.overridden() ? "sync settings pushed by the master are now in force"
+                                               : "the master cleared its sync settings; the config file applies");
+  std::lock_guard lock(callback_mutex_);
+  if (on_sync_config_applied_) on_sync_config_applied_();
+  return outcome;
 }
 
 UpdateOutcome AgentRuntime::applyUpdate(const AgentUpdate& update) {
@@ -200,8 +264,10 @@ UpdateOutcome AgentRuntime::applyUpdate(const AgentUpdate& update) {
     outcome.error = why;
     return outcome;
   };
-  if (update.kind == AgentUpdate::Kind::SyncConfig) {
-    return refuse("sync settings pushed from the master are not applied by this agent yet; change its config file");
+  if (update.kind == AgentUpdate::Kind::SyncConfig) return applySyncConfig(update);
+  if (!sync_config_.bidirectional()) {
+    return refuse("this agent syncs one way only (bidirectional = false, pushed by the master): changes are not "
+                  "written back to its sources");
   }
   auto it = std::find_if(sources_.begin(), sources_.end(),
                          [&](const SourceState& s) { return s.setup.name == update.source; });

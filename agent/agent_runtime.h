@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/effective_sync_config.h"
 #include "core/connector.h"
 #include "core/health.h"
 #include "core/master_link.h"
@@ -21,6 +22,7 @@ struct AgentSettings {
   std::string name;
   std::int64_t window_past_seconds = 30 * 86400;
   std::int64_t window_future_seconds = 90 * 86400;
+  std::int64_t sync_interval_seconds = 1800;   // the INI value; the daemon's scheduler runs on it
 };
 
 struct SourceSetup {
@@ -62,6 +64,11 @@ class AgentRuntime {
   void applyAndReport(const std::vector<AgentUpdate>& updates);
   const std::string& id() const { return settings_.id; }
   MasterLink& master() { return master_; }
+  // The settings in force: INI values or the master's pushed override.
+  const EffectiveSyncConfig& syncConfig() const { return sync_config_; }
+  // Called (on the thread that applied it) after a pushed SyncConfig took effect, so the
+  // daemon can adopt the interval and run a cycle with the new settings now.
+  void onSyncConfigApplied(std::function<void()> callback);
 
  private:
   struct SourceState {
@@ -71,13 +78,20 @@ class AgentRuntime {
   };
   void runSource(SourceState& source, std::int64_t now, const std::function<bool()>& stop, CycleReport& report);
   UpdateOutcome applyUpdate(const AgentUpdate& update);
+  UpdateOutcome applySyncConfig(const AgentUpdate& update);
   std::string stateDigest();
+  // This agent's report, or nullopt when the master already has one just like it.
+  std::optional<AgentReport> reportIfChanged(std::string& fingerprint);
 
   AgentSettings settings_;
   std::vector<SourceState> sources_;
   store::AgentStateStore& state_;
   MasterLink& master_;
   HealthBoard& health_;
+  EffectiveSyncConfig sync_config_;
+  std::mutex callback_mutex_;
+  std::function<void()> on_sync_config_applied_;
+  std::string reported_fingerprint_;   // of the last report a heartbeat delivered
   // Connectors are not thread-safe: reads (cycle) and writes (updates) take turns.
   std::recursive_mutex sources_mutex_;
 };

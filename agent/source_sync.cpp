@@ -11,14 +11,6 @@
 namespace calsync::agent {
 namespace {
 
-bool selected(const Calendar& calendar, const std::vector<std::string>& filter) {
-  if (filter.empty()) return true;
-  for (const auto& f : filter) {
-    if (f == calendar.id || f == calendar.name) return true;
-  }
-  return false;
-}
-
 bool heldDeletionsFor(const SourceSyncResult& result, const std::string& calendar_id) {
   return std::find(result.held_deletions.begin(), result.held_deletions.end(), calendar_id) !=
          result.held_deletions.end();
@@ -37,9 +29,14 @@ SourceSync::SourceSync(store::AgentStateStore& state, std::string source_name, s
 
 SourceSyncResult SourceSync::run(const Window& window, const std::vector<std::string>& calendar_filter,
                                  const std::function<bool()>& stop_requested) {
+  return runSelected(window, CalendarSelection{calendar_filter, {}, {}}, stop_requested);
+}
+
+SourceSyncResult SourceSync::runSelected(const Window& window, const CalendarSelection& selection,
+                                         const std::function<bool()>& stop_requested) {
   SourceSyncResult result;
   for (const Calendar& calendar : connector_.listCalendars()) {
-    if (!selected(calendar, calendar_filter)) continue;
+    if (!selection.selects(calendar)) continue;
     if (stop_requested()) break;
     ++result.calendars;
     syncCalendar(calendar, window, result);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/calendar_selection.h"
 #include "core/connector.h"
 #include "store/agent_state.h"
 
@@ -28,6 +29,9 @@ class SourceSync {
   // connector's error when a read fails; what was committed for earlier calendars stays.
   SourceSyncResult run(const Window& window, const std::vector<std::string>& calendar_filter,
                        const std::function<bool()>& stop_requested);
+  // As run(), with the master's include / exclude rules on top of the filter.
+  SourceSyncResult runSelected(const Window& window, const CalendarSelection& selection,
+                               const std::function<bool()>& stop_requested);
 
  private:
   void syncCalendar(const Calendar& calendar, const Window& window, SourceSyncResult& result);

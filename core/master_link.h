@@ -31,7 +31,7 @@ struct AgentUpdate {
   std::string native_id;
   std::string uid;
   std::string ical;
-  // SyncConfig: sync_interval, window_past, window_future (seconds), bidirectional (true/false).
+  // SyncConfig: the agent's whole override (core/sync_config.h); a key left out means the INI value.
   std::map<std::string, std::string> settings;
   int attempt = 0;                 // deliveries so far, this one included
 };
@@ -48,6 +48,23 @@ struct UpdateOutcome {
   std::string native_id;           // EventCreate: where the new event now lives
 };
 
+// What an agent says about itself, sent in a heartbeat whenever it changed: the sync settings
+// in force (INI values, or a pushed override) and how each of its sources fares. The master
+// shows it in the agent's status.
+struct AgentReport {
+  // Effective values, as SyncConfig settings carry them (seconds, "true"/"false", lists).
+  std::map<std::string, std::string> sync_config;
+  bool sync_config_overridden = false;   // a pushed override is in force
+  std::string sync_config_error;         // why the last pushed SyncConfig was refused, if it was
+  struct Source {
+    std::string name;
+    std::string state;                   // "ok", "degraded", "failing", "pending"
+    std::int64_t last_success = 0;       // epoch seconds, 0 = never
+    std::string last_error;
+  };
+  std::vector<Source> sources;
+};
+
 struct HeartbeatRequest {
   std::string agent_id;
   std::string agent_name;
@@ -57,6 +74,7 @@ struct HeartbeatRequest {
   // `batches` are stored; empty when more batches are still queued behind these.
   std::string state_digest;
   std::vector<UpdateOutcome> processed;  // updates applied (or failed) since the last heartbeat
+  std::optional<AgentReport> report{};   // only when it changed since the master last took one
 };
 
 struct HeartbeatResponse {

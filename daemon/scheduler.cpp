@@ -17,6 +17,12 @@ void Scheduler::wake() {
   cv_.notify_all();
 }
 
+void Scheduler::setInterval(std::chrono::seconds interval) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  interval_ = interval;
+  cv_.notify_all();
+}
+
 void Scheduler::stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -35,8 +41,12 @@ void Scheduler::loop() {
       // A cycle that throws is a bug somewhere below; keep the service alive and say so.
       log::error("scheduler", std::string("sync cycle failed: ") + e.what());
     }
+    const auto finished = std::chrono::steady_clock::now();
     std::unique_lock<std::mutex> lock(mutex_);
-    cv_.wait_for(lock, interval_, [this] { return stop_.load() || woken_; });
+    // Re-reads interval_ after every notification, so a shorter interval set mid-wait ends it.
+    while (!stop_ && !woken_ && std::chrono::steady_clock::now() < finished + interval_) {
+      cv_.wait_until(lock, finished + interval_);
+    }
     woken_ = false;
   }
 }

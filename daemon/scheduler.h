@@ -18,6 +18,8 @@ class Scheduler {
   ~Scheduler();
   void start();
   void wake();
+  // Takes effect at once: a wait in progress is measured against the new interval.
+  void setInterval(std::chrono::seconds interval);
   // Asks the cycle to finish and waits for the thread to end.
   void stop();
   bool stopRequested() const { return stop_.load(); }

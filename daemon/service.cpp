@@ -72,7 +72,7 @@ Service::Service(const config::Config& config) : impl_(std::make_unique<Impl>())
     policy.max_attempts = config.agent.max_retry_attempts;
     const auto& db = impl_->master_db;
     impl_->master = std::make_unique<master::MasterRuntime>(
-        master::MasterStores{*db.objects, *db.auth, *db.updates, *db.audit}, std::move(destination), impl_->health,
+        master::MasterStores{*db.objects, *db.auth, *db.updates, *db.audit, *db.control}, std::move(destination), impl_->health,
         policy);
   }
 
@@ -95,6 +95,7 @@ Service::Service(const config::Config& config) : impl_(std::make_unique<Impl>())
   settings.name = config.agent.name.empty() ? config.agent.id : config.agent.name;
   settings.window_past_seconds = config.agent.window_past_seconds;
   settings.window_future_seconds = config.agent.window_future_seconds;
+  settings.sync_interval_seconds = config.agent.sync_interval_seconds;
   MasterLink* link = impl_->master.get();   // standalone: the embedded master, no network hop
   if (mode == "agent") {
     agent::MasterEndpoint endpoint;
@@ -132,7 +133,10 @@ CycleOutcome Service::runCycle(const std::function<bool()>& stop_requested, bool
 }
 
 void Service::start() {
-  const auto interval = std::chrono::seconds(std::max<std::int64_t>(impl_->config.agent.sync_interval_seconds, 1));
+  // An agent runs on its effective interval: the INI value or the master's pushed override.
+  const std::int64_t seconds =
+      impl_->agent ? impl_->agent->syncConfig().syncIntervalSeconds() : impl_->config.agent.sync_interval_seconds;
+  const auto interval = std::chrono::seconds(std::max<std::int64_t>(seconds, 1));
   impl_->scheduler = std::make_unique<Scheduler>(
       [this](const std::function<bool()>& stop) { runCycle(stop, false); }, interval);
   if (impl_->config.daemon.mode == "master") {
@@ -142,6 +146,12 @@ void Service::start() {
   }
   if (impl_->master) startApi();
   if (impl_->agent) {
+    Scheduler* scheduler = impl_->scheduler.get();
+    agent::AgentRuntime* runtime = impl_->agent.get();
+    runtime->onSyncConfigApplied([scheduler, runtime] {
+      scheduler->setInterval(std::chrono::seconds(runtime->syncConfig().syncIntervalSeconds()));
+      scheduler->wake();   // read the sources with the new window now, and report the settings
+    });
     impl_->listener = std::make_unique<agent::UpdateListener>(*impl_->agent, kLongPollSeconds);
     impl_->listener->start();
   }
@@ -169,6 +179,7 @@ void Service::startApi() {
 
 void Service::stop() {
   if (impl_->master) impl_->master->onChanges(nullptr);
+  if (impl_->agent) impl_->agent->onSyncConfigApplied(nullptr);
   if (impl_->scheduler) impl_->scheduler->stop();
   impl_->scheduler.reset();
   // Ends the long-polls: the listener's own, and those of remote agents at an embedded master.

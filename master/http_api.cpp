@@ -59,6 +59,10 @@ struct Shared {
     api::addCalendarRoutes(router, context);
     api::addEventRoutes(router, context);
     api::addAdminRoutes(router, context);
+    api::addSyncConfigRoutes(router, context);
+    api::addEventCreateRoutes(router, context);
+    api::addAvailabilityRoutes(router, context);
+    api::addStatusRoutes(router, context);
   }
 };
 

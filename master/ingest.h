@@ -21,6 +21,11 @@ class Ingest {
 
   // The digest of what the store holds for the agent (protocol::stateDigest).
   std::string storedDigest(const std::string& agent_id);
+  // Drops the cached digest after the agent's objects changed outside a heartbeat.
+  void invalidateDigest(const std::string& agent_id) {
+    std::lock_guard lock(digest_mutex_);
+    digests_.erase(agent_id);
+  }
 
  private:
   store::MasterStore& store_;

@@ -1,5 +1,7 @@
 #include "master/master_runtime.h"
 
+#include <ctime>
+
 #include "core/errors.h"
 #include "core/log.h"
 
@@ -34,10 +36,10 @@ MasterRuntime::MasterRuntime(MasterStores stores, DestinationSetup destination, 
 HeartbeatResponse MasterRuntime::heartbeat(const HeartbeatRequest& request) {
   for (const auto& outcome : request.processed) reportUpdate(request.agent_id, outcome);
   HeartbeatResponse response = ingest_.handle(request);
-  if (!request.batches.empty()) {
-    std::lock_guard lock(on_changes_mutex_);
-    if (on_changes_) on_changes_();
+  if (request.report) {
+    stores_.control.saveReport(request.agent_id, *request.report, static_cast<std::int64_t>(std::time(nullptr)));
   }
+  if (!request.batches.empty()) notifyChanges();
   response.updates = broker_.take(request.agent_id);
   return response;
 }

@@ -31,6 +31,7 @@ struct MasterStores {
   store::AuthStore& auth;
   store::UpdateQueue& updates;
   store::AuditLog& audit;
+  store::SyncControl& control;
 };
 
 class MasterRuntime : public MasterLink {
@@ -46,6 +47,7 @@ class MasterRuntime : public MasterLink {
   store::MasterStore& store() { return store_; }
   store::AuthStore& auth() { return stores_.auth; }
   store::AuditLog& audit() { return stores_.audit; }
+  store::SyncControl& control() { return stores_.control; }
   UpdateBroker& updates() { return broker_; }
   Ingest& ingest() { return ingest_; }
   HealthBoard& health() { return health_; }
@@ -54,6 +56,12 @@ class MasterRuntime : public MasterLink {
   void onChanges(std::function<void()> callback) {
     std::lock_guard lock(on_changes_mutex_);
     on_changes_ = std::move(callback);
+  }
+  // Asks for a destination write soon, as after a heartbeat with changes (e.g. copies to
+  // remove after a calendar left the sync).
+  void notifyChanges() {
+    std::lock_guard lock(on_changes_mutex_);
+    if (on_changes_) on_changes_();
   }
   // Wakes long-polls (agents' over HTTP, and an in-process agent's) so the server can stop.
   void stopWaiting() override { broker_.shutdown(); }

@@ -23,6 +23,10 @@ AgentUpdate decodeUpdate(const std::string& json);
 std::string encodeUpdateList(const std::vector<AgentUpdate>& updates);
 std::vector<AgentUpdate> decodeUpdateList(const std::string& json);
 
+// An agent's report on its own, as the heartbeat's "report" carries it (the master keeps it so).
+std::string encodeAgentReport(const AgentReport& report);
+AgentReport decodeAgentReport(const std::string& json);
+
 std::string encodeOutcome(const UpdateOutcome& outcome);
 UpdateOutcome decodeOutcome(const std::string& json);
 

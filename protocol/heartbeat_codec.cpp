@@ -85,6 +85,50 @@ UpdateOutcome outcomeFrom(const Object::Ptr& o, const std::string& where) {
   return r;
 }
 
+Object reportObject(const AgentReport& r) {
+  Object o;
+  Object config;
+  for (const auto& [k, v] : r.sync_config) config.set(k, v);
+  o.set("sync_config", config);
+  o.set("sync_config_overridden", r.sync_config_overridden);
+  if (!r.sync_config_error.empty()) o.set("sync_config_error", r.sync_config_error);
+  Array sources;
+  for (const auto& s : r.sources) {
+    Object so;
+    so.set("name", s.name);
+    so.set("state", s.state);
+    so.set("last_success", s.last_success);
+    if (!s.last_error.empty()) so.set("last_error", s.last_error);
+    sources.add(so);
+  }
+  o.set("sources", sources);
+  return o;
+}
+
+AgentReport reportFrom(const Object::Ptr& o, const std::string& where) {
+  AgentReport r;
+  if (o->has("sync_config")) {
+    for (const auto& [k, v] : *json::requiredObject(o, "sync_config", where)) {
+      if (!v.isString()) throw ProtocolError(where + ".sync_config." + k + " must be a string");
+      r.sync_config[k] = v.extract<std::string>();
+    }
+  }
+  r.sync_config_overridden = optional<bool>(o, "sync_config_overridden", where, false);
+  r.sync_config_error = optional<std::string>(o, "sync_config_error", where, "");
+  const auto sources = json::optionalArray(o, "sources", where);
+  for (std::size_t i = 0; i < sources->size(); ++i) {
+    const std::string at = where + ".sources[" + std::to_string(i) + "]";
+    const Object::Ptr so = json::objectAt(sources, i, where + ".sources");
+    AgentReport::Source s;
+    s.name = required<std::string>(so, "name", at);
+    s.state = optional<std::string>(so, "state", at, "");
+    s.last_success = optional<std::int64_t>(so, "last_success", at, 0);
+    s.last_error = optional<std::string>(so, "last_error", at, "");
+    r.sources.push_back(std::move(s));
+  }
+  return r;
+}
+
 Array updateArray(const std::vector<AgentUpdate>& updates) {
   Array list;
   for (const auto& u : updates) list.add(updateObject(u));
@@ -112,6 +156,7 @@ std::string encodeHeartbeatRequest(const HeartbeatRequest& request) {
   Array processed;
   for (const auto& r : request.processed) processed.add(outcomeObject(r));
   root.set("processed", processed);
+  if (request.report) root.set("report", reportObject(*request.report));
   std::string text = json::condense(root);
   // Batch payloads are JSON documents already: splice them in rather than parse them again.
   std::string batches = ",\"batches\":[";
@@ -147,6 +192,9 @@ HeartbeatRequest decodeHeartbeatRequest(const std::string& text) {
   for (std::size_t i = 0; i < processed->size(); ++i) {
     request.processed.push_back(outcomeFrom(json::objectAt(processed, i, what + ".processed"),
                                             what + ".processed[" + std::to_string(i) + "]"));
+  }
+  if (root->has("report") && !root->isNull("report")) {
+    request.report = reportFrom(json::requiredObject(root, "report", what), what + ".report");
   }
   return request;
 }
@@ -186,6 +234,12 @@ std::string encodeUpdateList(const std::vector<AgentUpdate>& updates) {
 
 std::vector<AgentUpdate> decodeUpdateList(const std::string& text) {
   return updatesFrom(json::parseObject(text, "pending updates"), "pending updates");
+}
+
+std::string encodeAgentReport(const AgentReport& report) { return json::condense(reportObject(report)); }
+
+AgentReport decodeAgentReport(const std::string& text) {
+  return reportFrom(json::parseObject(text, "agent report"), "agent report");
 }
 
 std::string encodeOutcome(const UpdateOutcome& outcome) { return json::condense(outcomeObject(outcome)); }

@@ -58,6 +58,9 @@ class AgentStateStore {
   // Drops everything known about one source calendar (cursor and objects), e.g. when its
   // cursor was refused and a full listing follows. Outbox batches are kept.
   virtual void resetCalendar(const std::string& source, const std::string& calendar_id) = 0;
+  // Forgets every cursor but keeps what is known: the next cycle reads each calendar in full
+  // and ships only what differs (e.g. after the sync window changed).
+  virtual void resetCursors() = 0;
   // Forgets every cursor and everything known, and marks a resync as pending, in one
   // transaction: the next cycles re-send full listings as snapshots.
   virtual void resetAll() = 0;

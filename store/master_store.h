@@ -16,6 +16,7 @@
 #include "store/audit_log.h"
 #include "store/auth_store.h"
 #include "store/store_error.h"
+#include "store/sync_control.h"
 #include "store/update_queue.h"
 
 namespace calsync::store {
@@ -160,6 +161,7 @@ struct MasterDatabase {
   std::unique_ptr<AuthStore> auth;
   std::unique_ptr<UpdateQueue> updates;
   std::unique_ptr<AuditLog> audit;
+  std::unique_ptr<SyncControl> control;
 };
 MasterDatabase openSqliteMasterDatabase(const std::string& path);
 

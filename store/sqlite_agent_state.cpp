@@ -79,6 +79,10 @@ class SqliteAgentState final : public AgentStateStore {
     });
   }
 
+  void resetCursors() override {
+    db_.run("reset cursors", [](Session& session) { session << "DELETE FROM cursors", now; });
+  }
+
   void resetAll() override {
     db_.run("reset all calendars", [&](Session& session) {
       sqlite::Transaction transaction(session);

@@ -41,9 +41,15 @@ class SqliteMasterStore final : public MasterStore {
           bind(at), now;
       upsertCalendars(session, batch.calendars);
       sqlite::ObjectIngest statements(session, "agent:" + batch.agent_id, at);
-      for (const StoredObject& object : batch.upserts) statements.upsert(object);
+      // What an agent still sends for a calendar the admin took out of the sync (it was
+      // queued before the agent heard) is acknowledged but not stored.
+      const auto excluded = sqlite::excludedCalendars(session, batch.agent_id);
+      for (const StoredObject& object : batch.upserts) {
+        if (!excluded.count({object.key.source, object.key.calendar_id})) statements.upsert(object);
+      }
       for (const ObjectKey& key : batch.deletions) statements.remove(key);
       for (const CalendarSnapshot& snapshot : batch.snapshots) {
+        if (excluded.count({snapshot.source, snapshot.calendar_id})) continue;
         const std::set<std::string> present(snapshot.native_ids.begin(), snapshot.native_ids.end());
         std::vector<std::string> stored;
         session << "SELECT native_id FROM objects WHERE agent_id = ? AND source = ? AND calendar_id = ? "
@@ -350,6 +356,7 @@ MasterDatabase openSqliteMasterDatabase(const std::string& path) {
   result.auth = sqlite::makeAuthStore(db);
   result.updates = sqlite::makeUpdateQueue(db);
   result.audit = sqlite::makeAuditLog(db);
+  result.control = sqlite::makeSyncControl(db);
   return result;
 }
 

@@ -125,6 +125,48 @@ void addAgentLinks(Poco::Data::Session& session) {
   });
 }
 
+// What the admin API decides about the sync and what agents report (issue 3, Master API):
+// settings pushed to agents, calendars taken out of or added to the sync, agent reports,
+// and events created through the API.
+void addSyncControl(Poco::Data::Session& session) {
+  execute(session, {
+    // settings: JSON object of SyncConfig settings without the calendar lists.
+    R"(CREATE TABLE agent_sync_settings (
+         agent_id   TEXT PRIMARY KEY,
+         settings   TEXT NOT NULL,
+         updated_by TEXT NOT NULL DEFAULT '',
+         updated_at INTEGER NOT NULL))",
+    R"(CREATE TABLE calendar_rules (
+         agent_id    TEXT NOT NULL,
+         source      TEXT NOT NULL,
+         calendar_id TEXT NOT NULL,
+         excluded    INTEGER NOT NULL,
+         at          INTEGER NOT NULL,
+         by          TEXT NOT NULL DEFAULT '',
+         PRIMARY KEY (agent_id, source, calendar_id)))",
+    // report: the agent's last AgentReport as protocol JSON.
+    R"(CREATE TABLE agent_reports (
+         agent_id    TEXT PRIMARY KEY,
+         report      TEXT NOT NULL,
+         reported_at INTEGER NOT NULL))",
+    R"(CREATE TABLE event_requests (
+         id          TEXT PRIMARY KEY,
+         update_id   INTEGER NOT NULL,
+         agent_id    TEXT NOT NULL,
+         source      TEXT NOT NULL,
+         calendar_id TEXT NOT NULL,
+         uid         TEXT NOT NULL,
+         status      TEXT NOT NULL CHECK (status IN ('pending', 'applied', 'failed')),
+         error       TEXT NOT NULL DEFAULT '',
+         native_id   TEXT NOT NULL DEFAULT '',
+         created_by  TEXT NOT NULL DEFAULT '',
+         created_at  INTEGER NOT NULL,
+         updated_at  INTEGER NOT NULL))",
+    "CREATE INDEX event_requests_by_status ON event_requests (status, created_at)",
+    "CREATE INDEX journal_by_action ON journal (action, id)",
+  });
+}
+
 std::string randomEpoch() {
   std::random_device random;
   std::ostringstream hex;
@@ -167,7 +209,7 @@ void createAgentState(Poco::Data::Session& session) {
 }  // namespace
 
 const std::vector<Migration>& masterStoreMigrations() {
-  static const std::vector<Migration> migrations = {createMasterStore, addAgentLinks};
+  static const std::vector<Migration> migrations = {createMasterStore, addAgentLinks, addSyncControl};
   return migrations;
 }
 

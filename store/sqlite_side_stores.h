@@ -2,10 +2,16 @@
 #pragma once
 
 #include <memory>
+#include <set>
+#include <string>
+#include <utility>
+
+#include <Poco/Data/Session.h>
 
 #include "store/audit_log.h"
 #include "store/auth_store.h"
 #include "store/sqlite_database.h"
+#include "store/sync_control.h"
 #include "store/update_queue.h"
 
 namespace calsync::store::sqlite {
@@ -13,5 +19,10 @@ namespace calsync::store::sqlite {
 std::unique_ptr<AuthStore> makeAuthStore(std::shared_ptr<Database> db);
 std::unique_ptr<UpdateQueue> makeUpdateQueue(std::shared_ptr<Database> db);
 std::unique_ptr<AuditLog> makeAuditLog(std::shared_ptr<Database> db);
+std::unique_ptr<SyncControl> makeSyncControl(std::shared_ptr<Database> db);
+
+// (source, calendar_id) of the agent's calendars taken out of the sync; ingest skips them.
+std::set<std::pair<std::string, std::string>> excludedCalendars(Poco::Data::Session& session,
+                                                                const std::string& agent_id);
 
 }  // namespace calsync::store::sqlite

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/duration.h"
 #include "daemon/config/config.h"
 
 namespace calsync::config {
@@ -62,27 +63,7 @@ CheckedValue pass(std::string value) { return {true, std::move(value), ""}; }
 
 }  // namespace
 
-std::optional<std::int64_t> parseDuration(std::string_view text) {
-  std::int64_t unit = 1;
-  // Units are lowercase only: "30M" could as well mean months or megabytes.
-  if (!text.empty() && std::isalpha(static_cast<unsigned char>(text.back()))) {
-    switch (text.back()) {
-      case 's': unit = 1; break;
-      case 'm': unit = 60; break;
-      case 'h': unit = 3600; break;
-      case 'd': unit = 86400; break;
-      case 'w': unit = 7 * 86400; break;
-      default: return std::nullopt;
-    }
-    text.remove_suffix(1);
-  }
-  if (text.empty() || !std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); })) {
-    return std::nullopt;
-  }
-  const auto count = parseInt(text);
-  if (!count || *count > INT64_MAX / unit) return std::nullopt;
-  return *count * unit;
-}
+std::optional<std::int64_t> parseDuration(std::string_view text) { return calsync::parseDuration(text); }
 
 std::optional<bool> parseBool(std::string_view text) {
   const std::string word = lower(text);
@@ -91,12 +72,7 @@ std::optional<bool> parseBool(std::string_view text) {
   return std::nullopt;
 }
 
-std::string formatDuration(std::int64_t seconds) {
-  if (seconds != 0 && seconds % 86400 == 0) return std::to_string(seconds / 86400) + "d";
-  if (seconds != 0 && seconds % 3600 == 0) return std::to_string(seconds / 3600) + "h";
-  if (seconds != 0 && seconds % 60 == 0) return std::to_string(seconds / 60) + "m";
-  return std::to_string(seconds) + "s";
-}
+std::string formatDuration(std::int64_t seconds) { return calsync::formatDuration(seconds); }
 
 bool isHostPort(std::string_view text) { return isHostWithPort(text, true); }
 

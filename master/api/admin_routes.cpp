@@ -112,6 +112,7 @@ void addAdminRoutes(Router& router, Context& c) {
               }});
   router.add({"POST", "/sync/queues/cleanup", Access::Admin, [&c](Request& r) {
                 const std::int64_t days = r.queryInt("older_than_days", kDefaultRetentionDays, 0, 3650);
+                settleEventRequests(c);   // an event request keeps its outcome after its update is gone
                 const std::size_t removed = c.runtime.updates().queue().cleanup(nowSeconds() - days * 86400);
                 c.runtime.audit().append({0, 0, r.actor, "queues.cleanup", "", "",
                                           std::to_string(removed) + " settled updates older than " +

@@ -39,6 +39,10 @@ Poco::JSON::Object agentJson(Context& context, const store::AgentRecord& a, std:
   if (auto it = stats.find(a.id); it != stats.end())
     for (const auto& [status, count] : it->second) queue.set(status, count);
   o.set("updates", queue);
+  if (const auto report = context.runtime.control().report(a.id)) {
+    Poco::JSON::Object r = agentReportJson(*report, a.last_seen);
+    for (const auto& [key, value] : r) o.set(key, value);
+  }
   return o;
 }
 

@@ -30,13 +30,6 @@ std::string imageOf(const store::StoredCalendar& c) {
   return out.str();
 }
 
-std::optional<store::StoredCalendar> findCalendar(Context& context, const std::string& public_id) {
-  for (auto& c : context.runtime.store().calendars()) {
-    if (publicCalendarId(c.agent_id, c.source, c.calendar.id) == public_id) return c;
-  }
-  return std::nullopt;
-}
-
 bool validColor(const std::string& color) {
   if (color.size() != 7 && color.size() != 9) return false;
   if (color[0] != '#') return false;
@@ -97,8 +90,16 @@ std::set<std::string> stringSet(const Poco::JSON::Object::Ptr& body, const std::
 
 void addCalendarRoutes(Router& router, Context& c) {
   router.add({"GET", "/calendars", Access::Admin, [&c](Request& r) {
+                std::set<std::string> excluded;   // taken out of the sync with DELETE /calendars/{id}
+                for (const auto& rule : c.runtime.control().calendarRules("")) {
+                  if (rule.excluded) excluded.insert(publicCalendarId(rule.agent_id, rule.source, rule.calendar_id));
+                }
                 Poco::JSON::Array list;
-                for (const auto& cal : c.runtime.store().calendars()) list.add(calendarJson(cal));
+                for (const auto& cal : c.runtime.store().calendars()) {
+                  Poco::JSON::Object o = calendarJson(cal);
+                  o.set("syncing", !excluded.count(o.getValue<std::string>("id")));
+                  list.add(o);
+                }
                 Poco::JSON::Object body;
                 body.set("calendars", list);
                 r.send(200, body);

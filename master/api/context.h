@@ -2,9 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "master/api/router.h"
+#include "store/master_store.h"
 
 namespace calsync::master {
 class MasterRuntime;
@@ -30,9 +32,20 @@ void addAgentRoutes(Router& router, Context& context);
 void addCalendarRoutes(Router& router, Context& context);
 void addEventRoutes(Router& router, Context& context);
 void addAdminRoutes(Router& router, Context& context);
+void addSyncConfigRoutes(Router& router, Context& context);
+void addEventCreateRoutes(Router& router, Context& context);
+void addAvailabilityRoutes(Router& router, Context& context);
+void addStatusRoutes(Router& router, Context& context);
 
 // Shared by route files.
 std::string timeText(std::int64_t epoch_seconds);   // ISO 8601 UTC, "" for 0
 std::int64_t nowSeconds();
+// The calendar behind a public "cal_…" id.
+std::optional<store::StoredCalendar> findCalendar(Context& context, const std::string& public_id);
+// What an agent last reported about itself (sync settings in force, its sources), for its
+// status. `last_seen`: the agent's last check-in, when its sources that are ok last synced.
+Poco::JSON::Object agentReportJson(const store::StoredAgentReport& report, std::int64_t last_seen);
+// Brings event requests whose update settled up to date (before a GET, before a cleanup).
+void settleEventRequests(Context& context);
 
 }  // namespace calsync::master::api

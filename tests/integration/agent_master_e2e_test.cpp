@@ -1,7 +1,8 @@
 // An agent and a master as two real calsyncd processes talking HTTPS with the test CA:
 // enrolment with a one-time token, events from the agent's CalDAV source (Radicale) into
-// the master's CalDAV destination, a rename made at the master reaching the source, and a
-// master that is down losing nothing.
+// the master's CalDAV destination, a rename made at the master reaching the source, a
+// master that is down losing nothing, and the master API's sync settings, event creates
+// and calendar removal reaching the agent.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -30,6 +31,13 @@ constexpr const char* kAdminToken = "agent-e2e-admin-token-42";
 constexpr std::int64_t kDay = 86400;
 
 std::string stamp(std::int64_t t) { return epochToUtc(t).toIcalValue(); }
+
+std::string formatIso(std::int64_t t) {
+  const DateTime d = epochToUtc(t);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month, d.day, d.hour, d.minute, d.second);
+  return buf;
+}
 
 class AgentMasterEndToEnd : public ::testing::Test {
  protected:
@@ -82,13 +90,14 @@ class AgentMasterEndToEnd : public ::testing::Test {
       << "[destination]\ntype = caldav\nurl = " << destination_ << "\nusername = office\npassword = x\n";
   }
 
-  void writeAgentConfig(const std::string& token) {
+  void writeAgentConfig(const std::string& token, bool allow_event_updates = false) {
     std::ofstream f(dir_ / "agent.ini");
     f << "[daemon]\nmode = agent\ndata_dir = " << (dir_ / "agent").string() << "\n\n"
       << "[agent]\nid = laptop-1\nname = Laptop one\nmaster_url = " << base_ << "\nca_file = " << kTls
       << "ca.pem\nenroll_token = " << token << "\nsync_interval = 1h\n\n"
       << "[source.work]\ntype = caldav\nurl = " << source_
-      << "\nusername = laptop\npassword = x\nallow_metadata_updates = true\n";
+      << "\nusername = laptop\npassword = x\nallow_metadata_updates = true\nallow_event_updates = "
+      << (allow_event_updates ? "true" : "false") << "\n";
   }
 
   net::Headers admin() const { return {{"Authorization", std::string("Bearer ") + kAdminToken}}; }
@@ -126,6 +135,18 @@ class AgentMasterEndToEnd : public ::testing::Test {
                         "<?xml version=\"1.0\"?><d:propfind xmlns:d=\"DAV:\"><d:prop><d:displayname/></d:prop>"
                         "</d:propfind>"});
     return r.body;
+  }
+
+  // GET of a DAV resource by its path on the Radicale server.
+  net::HttpResponse davGet(const std::string& user, const std::string& path) {
+    const std::string origin = source_.substr(0, source_.find('/', source_.find("//") + 2));
+    auto http = davClient(user);
+    return http.send({"GET", origin + path, {}, ""});
+  }
+
+  std::string adminGet(const std::string& path) {
+    auto http = apiClient();
+    return http.send({"GET", base_ + path, admin(), ""}).body;
   }
 
   std::string log(const char* name) const { return testing::readFile((dir_ / name).string()); }
@@ -230,6 +251,86 @@ TEST_F(AgentMasterEndToEnd, AMasterThatIsDownLosesNothing) {
       << health() << log("master.log");
   master.signal(SIGTERM);
   EXPECT_EQ(master.wait(30000), 0);
+}
+
+TEST_F(AgentMasterEndToEnd, TheMasterApiPushesSettingsCreatesEventsAndRetiresACalendar) {
+  testing::Process master({kCalsyncd, "--config", (dir_ / "master.ini").string()}, (dir_ / "master.log").string());
+  ASSERT_TRUE(eventually([&] { return health().find("\"status\"") != std::string::npos; })) << log("master.log");
+  writeAgentConfig(createToken(), true);
+  testing::Process agent({kCalsyncd, "--config", (dir_ / "agent.ini").string()}, (dir_ / "agent.log").string());
+  ASSERT_TRUE(eventually([&] { return health().find("\"copies\":1") != std::string::npos; }))
+      << health() << log("agent.log") << log("master.log");
+  auto http = apiClient();
+
+  // Sync settings pushed to the agent: it applies them at once (its interval was 1 h) and
+  // reports them in its status.
+  EXPECT_NE(adminGet("/sync/agents/laptop-1/status").find("\"sync_interval\":3600"), std::string::npos)
+      << adminGet("/sync/agents/laptop-1/status");
+  auto push = http.send({"POST", base_ + "/sync/push/sync-config", admin(),
+                         R"({"target_agents": ["laptop-1"], "config": {"sync_interval": "10m", "window_future": "60d"}})"});
+  ASSERT_EQ(push.status, 202) << push.body;
+  ASSERT_TRUE(eventually([&] {
+    const std::string status = adminGet("/sync/agents/laptop-1/status");
+    return status.find("\"sync_interval\":600") != std::string::npos &&
+           status.find("\"sync_config_overridden\":true") != std::string::npos;
+  }, 15)) << adminGet("/sync/agents/laptop-1/status") << log("agent.log");
+
+  // An event created through the API lands in the agent's CalDAV source.
+  const std::string calendar_id = [&] {
+    const std::string body = adminGet("/calendars");
+    const auto at = body.find("\"id\":\"cal_");
+    return at == std::string::npos ? std::string() : body.substr(at + 6, 20);
+  }();
+  ASSERT_FALSE(calendar_id.empty());
+  const std::int64_t start = static_cast<std::int64_t>(std::time(nullptr)) / 3600 * 3600 + 3 * kDay;
+  const std::string create_body = R"({"calendar_id": ")" + calendar_id +
+                                  R"(", "event": {"uid": "created@agent-e2e", "summary": "Created through the API", "start": ")" +
+                                  formatIso(start) + R"(", "end": ")" + formatIso(start + 3600) + R"("}})";
+  auto created = http.send({"POST", base_ + "/api/calendar/event", admin(), create_body});
+  ASSERT_EQ(created.status, 202) << created.body;
+  const std::string request_id = created.body.substr(created.body.find("\"id\":\"evt_") + 6, 20);
+  std::string request_status;
+  ASSERT_TRUE(eventually([&] {
+    request_status = adminGet("/api/calendar/event/" + request_id);
+    return request_status.find("\"status\":\"applied\"") != std::string::npos;
+  }, 15)) << request_status << log("agent.log");
+  const auto native_at = request_status.find("\"native_id\":\"") + 13;
+  const std::string native_id = request_status.substr(native_at, request_status.find('"', native_at) - native_at);
+  auto in_source = davGet("laptop", native_id);
+  ASSERT_EQ(in_source.status, 200) << native_id;
+  EXPECT_NE(in_source.body.find("SUMMARY:Created through the API"), std::string::npos) << in_source.body;
+  EXPECT_EQ(in_source.body.find("ATTENDEE"), std::string::npos);
+
+  // An event in the destination that calsync did not write.
+  {
+    auto dav = davClient("office");
+    const std::string ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:foreign@e2e\r\n"
+                            "DTSTAMP:20260101T000000Z\r\nDTSTART:" + stamp(start) + "\r\nSUMMARY:Not ours\r\n"
+                            "END:VEVENT\r\nEND:VCALENDAR\r\n";
+    ASSERT_LT(dav.send({"PUT", destination_ + "foreign.ics", {{"Content-Type", "text/calendar"}}, ics}).status, 300);
+  }
+  // Taking the calendar out of the sync removes calsync's copies from the destination and
+  // nothing else: the source calendar and the foreign event stay.
+  auto removed = http.send({"DELETE", base_ + "/calendars/" + calendar_id, admin(), ""});
+  ASSERT_EQ(removed.status, 202) << removed.body;
+  ASSERT_TRUE(eventually([&] { return health().find("\"copies\":0") != std::string::npos; }, 15))
+      << health() << log("master.log");
+  auto listing = davClient("office").send({"PROPFIND", destination_, {{"Depth", "1"}}, ""});
+  EXPECT_EQ(listing.body.find("calsync-"), std::string::npos) << listing.body;
+  EXPECT_EQ(davGet("office", destination_.substr(destination_.find('/', 8)) + "foreign.ics").status, 200);
+  EXPECT_EQ(davGet("laptop", source_.substr(source_.find('/', 8)) + "kickoff@agent-e2e.ics").status, 200);
+  EXPECT_EQ(davGet("laptop", native_id).status, 200);
+  // The agent heard too: it stops reading the calendar, so nothing comes back.
+  ASSERT_TRUE(eventually([&] {
+    return adminGet("/sync/agents/laptop-1/status").find("\"exclude_calendars\":\"work/") != std::string::npos;
+  }, 15)) << adminGet("/sync/agents/laptop-1/status");
+  EXPECT_NE(adminGet("/calendars").find("\"syncing\":false"), std::string::npos);
+
+  // The master first: stopping it ends the agent's long-poll, so the agent stops at once.
+  master.signal(SIGTERM);
+  EXPECT_EQ(master.wait(30000), 0) << log("master.log");
+  agent.signal(SIGTERM);
+  EXPECT_EQ(agent.wait(30000), 0) << log("agent.log");
 }
 
 }  // namespace

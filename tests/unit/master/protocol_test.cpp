@@ -28,6 +28,32 @@ TEST(HeartbeatCodec, RoundTripsRequestsWithBatchesAndOutcomes) {
   EXPECT_EQ(back.processed[0].error, "not permitted");
 }
 
+TEST(HeartbeatCodec, CarriesTheAgentReportOnlyWhenThereIsOne) {
+  HeartbeatRequest request;
+  request.agent_id = "pc-1";
+  request.epoch = "e1";
+  EXPECT_FALSE(protocol::decodeHeartbeatRequest(protocol::encodeHeartbeatRequest(request)).report);
+  EXPECT_EQ(protocol::encodeHeartbeatRequest(request).find("report"), std::string::npos) << "idle stays small";
+
+  AgentReport report;
+  report.sync_config = {{"sync_interval", "600"}, {"exclude_calendars", "work//dav/x/"}};
+  report.sync_config_overridden = true;
+  report.sync_config_error = "sync_interval must be from 10s to 1d (got 5 s)";
+  report.sources = {{"work", "failing", 1790000000, "network: refused"}, {"home", "ok", 0, ""}};
+  request.report = report;
+  const auto back = protocol::decodeHeartbeatRequest(protocol::encodeHeartbeatRequest(request));
+  ASSERT_TRUE(back.report);
+  EXPECT_EQ(back.report->sync_config, report.sync_config);
+  EXPECT_TRUE(back.report->sync_config_overridden);
+  EXPECT_EQ(back.report->sync_config_error, report.sync_config_error);
+  ASSERT_EQ(back.report->sources.size(), 2u);
+  EXPECT_EQ(back.report->sources[0].last_success, 1790000000);
+  EXPECT_EQ(back.report->sources[0].last_error, "network: refused");
+  EXPECT_EQ(back.report->sources[1].state, "ok");
+  EXPECT_THROW(protocol::decodeHeartbeatRequest(R"({"v":1,"agent_id":"a","epoch":"e","report":{"sources":[{}]}})"),
+               protocol::ProtocolError);
+}
+
 TEST(HeartbeatCodec, RoundTripsResponsesWithUpdates) {
   HeartbeatResponse response;
   response.acknowledged_sequence = 9;

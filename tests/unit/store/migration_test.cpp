@@ -5,6 +5,7 @@
 
 #include "store/agent_state.h"
 #include "store/master_store.h"
+#include "store/sqlite_schemas.h"
 #include "tests/unit/store/store_test_support.h"
 
 namespace calsync::store {
@@ -47,10 +48,10 @@ TEST(StoreMigrations, MasterStoreCreatesSchemaInNewParentDirectories) {
   const auto tables = tableNames(path);
   for (const char* table : {"agents", "calendars", "objects", "destination_copies", "journal",
                             "objects_by_state_and_span", "enrollment_tokens", "agent_credentials", "agent_updates",
-                            "audit"}) {
+                            "audit", "agent_sync_settings", "calendar_rules", "agent_reports", "event_requests"}) {
     EXPECT_TRUE(tables.count(table)) << table;
   }
-  EXPECT_EQ(userVersion(path), 2);
+  EXPECT_EQ(userVersion(path), static_cast<int>(sqlite::masterStoreMigrations().size()));
   EXPECT_EQ(journalMode(path), "wal");
 }
 
