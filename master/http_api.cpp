@@ -63,6 +63,7 @@ struct Shared {
     api::addEventCreateRoutes(router, context);
     api::addAvailabilityRoutes(router, context);
     api::addStatusRoutes(router, context);
+    api::addPlanRoutes(router, context);
   }
 };
 

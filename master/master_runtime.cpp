@@ -63,6 +63,15 @@ void MasterRuntime::reportUpdate(const std::string& agent_id, const UpdateOutcom
   }
 }
 
+MasterRuntime::DestinationInfo MasterRuntime::destinationInfo() {
+  if (!destination_.connector) return {};
+  DestinationInfo info{destination_.name, destination_.type, destination_.calendar};
+  // Never wait for a write pass (it may take minutes against a slow destination).
+  std::unique_lock lock(write_mutex_, std::try_to_lock);
+  if (lock.owns_lock() && !resolved_calendar_.empty()) info.calendar = resolved_calendar_;
+  return info;
+}
+
 WriteReport MasterRuntime::writeDestination(std::int64_t now, const std::function<bool()>& stop_requested,
                                             bool ignore_backoff) {
   std::lock_guard<std::mutex> lock(write_mutex_);

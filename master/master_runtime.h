@@ -43,6 +43,13 @@ class MasterRuntime : public MasterLink {
   void reportUpdate(const std::string& agent_id, const UpdateOutcome& outcome) override;
   // One pass of the destination writer, on the destination's own backoff clock.
   WriteReport writeDestination(std::int64_t now, const std::function<bool()>& stop_requested, bool ignore_backoff);
+  // The destination as GET /sync/plan names it: the calendar is the resolved id once a write
+  // pass found it (or the configured one until then, and while a pass runs). Empty name: this
+  // master writes no destination.
+  struct DestinationInfo {
+    std::string name, type, calendar;
+  };
+  DestinationInfo destinationInfo();
 
   store::MasterStore& store() { return store_; }
   store::AuthStore& auth() { return stores_.auth; }

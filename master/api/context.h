@@ -36,6 +36,7 @@ void addSyncConfigRoutes(Router& router, Context& context);
 void addEventCreateRoutes(Router& router, Context& context);
 void addAvailabilityRoutes(Router& router, Context& context);
 void addStatusRoutes(Router& router, Context& context);
+void addPlanRoutes(Router& router, Context& context);
 
 // Shared by route files.
 std::string timeText(std::int64_t epoch_seconds);   // ISO 8601 UTC, "" for 0
