@@ -54,11 +54,14 @@ struct Shared {
     settings.mode = options.mode;
     settings.admin_token = options.admin_token;
     settings.started_at = options.started_at;
+    settings.control = options.control;
     api::addHealthRoutes(router, context);
     api::addAgentRoutes(router, context);
     api::addCalendarRoutes(router, context);
     api::addEventRoutes(router, context);
     api::addAdminRoutes(router, context);
+    api::addOAuthConfigRoutes(router, context);
+    api::addDestinationRoutes(router, context);
   }
 };
 

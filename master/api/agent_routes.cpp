@@ -2,6 +2,7 @@
 // agents.
 #include <Poco/JSON/Array.h>
 
+#include "master/api/config_helpers.h"
 #include "master/api/context.h"
 #include "master/credentials.h"
 #include "master/master_runtime.h"
@@ -39,6 +40,10 @@ Poco::JSON::Object agentJson(Context& context, const store::AgentRecord& a, std:
   if (auto it = stats.find(a.id); it != stats.end())
     for (const auto& [status, count] : it->second) queue.set(status, count);
   o.set("updates", queue);
+  // As the agent's last heartbeat to this master reported them.
+  const auto credentials = context.runtime.agentCredentials().get(a.id);
+  o.set("credentials", credentialArray(credentials ? credentials->states : std::vector<CredentialState>{}));
+  o.set("credentials_reported_at", timeText(credentials ? credentials->reported_at : 0));
   return o;
 }
 
