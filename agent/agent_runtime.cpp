@@ -130,12 +130,22 @@ void AgentRuntime::runSource(SourceState& source, std::int64_t now, const std::f
 }
 
 bool AgentRuntime::deliver() {
+  std::vector<CredentialState> credentials;
+  if (credentials_) {
+    try {
+      credentials = credentials_();
+    } catch (const std::exception& e) {
+      // A report about credentials must never hold back the events.
+      log::warn("agent", std::string("cannot read the sources' credential states: ") + e.what());
+    }
+  }
   for (;;) {
     const auto pending = state_.outbox(kBatchesPerHeartbeat);
     HeartbeatRequest request;
     request.agent_id = settings_.id;
     request.agent_name = settings_.name;
     request.epoch = state_.epoch();
+    request.credentials = credentials;
     for (const auto& b : pending) request.batches.push_back({b.sequence, b.payload});
     std::string report_fingerprint;
     request.report = reportIfChanged(report_fingerprint);

@@ -62,6 +62,9 @@ class AgentRuntime {
   std::vector<UpdateOutcome> applyUpdates(const std::vector<AgentUpdate>& updates);
   // Applies the updates and reports each outcome to the master.
   void applyAndReport(const std::vector<AgentUpdate>& updates);
+  // Where each heartbeat's `credentials` come from (the daemon reads the sources' sign-ins).
+  // Set before the first cycle.
+  void reportCredentials(std::function<std::vector<CredentialState>()> provider) { credentials_ = std::move(provider); }
   const std::string& id() const { return settings_.id; }
   MasterLink& master() { return master_; }
   // The settings in force: INI values or the master's pushed override.
@@ -92,6 +95,7 @@ class AgentRuntime {
   std::mutex callback_mutex_;
   std::function<void()> on_sync_config_applied_;
   std::string reported_fingerprint_;   // of the last report a heartbeat delivered
+  std::function<std::vector<CredentialState>()> credentials_;
   // Connectors are not thread-safe: reads (cycle) and writes (updates) take turns.
   std::recursive_mutex sources_mutex_;
 };

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/credential_state.h"
+
 namespace calsync {
 
 // One outbox batch: a JSON document (see protocol/batch.h) under a sequence number.
@@ -75,6 +77,10 @@ struct HeartbeatRequest {
   std::string state_digest;
   std::vector<UpdateOutcome> processed;  // updates applied (or failed) since the last heartbeat
   std::optional<AgentReport> report{};   // only when it changed since the master last took one
+  // The state of the agent's source credentials (OAuth sign-ins, certificates); empty when it
+  // has none. The master shows them in GET /sync/agents/{id}/status.
+  // (Initialized here so the aggregate initializations written before it stay warning-free.)
+  std::vector<CredentialState> credentials = {};
 };
 
 struct HeartbeatResponse {

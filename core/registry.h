@@ -5,12 +5,15 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/connector.h"
+#include "core/credential_state.h"
 #include "core/discovery.h"
 #include "core/key_spec.h"
+#include "core/sign_in.h"
 
 namespace calsync {
 
@@ -33,6 +36,13 @@ struct ConnectorInfo {
   // Lists what the endpoint described by `spec` holds, for `calsyncctl discover`. Unset means
   // the generic discovery: create the connector and report listCalendars().
   std::function<DiscoveryReport(const ConnectorSpec&)> discover;
+  // The state of the section's credentials (sign-in, certificate, key file) for /health, read
+  // without contacting the provider. Unset, or nullopt, for sections without such credentials.
+  std::function<std::optional<CredentialState>(const ConnectorSpec&, std::int64_t now)> credential_status = {};
+  // Signing a section in through the master's API; empty hooks for types nobody signs in to.
+  // (These two are initialized here so aggregate initializations written before them compile
+  // without missing-initializer warnings.)
+  SignInHooks sign_in = {};
 };
 
 class ConnectorRegistry {

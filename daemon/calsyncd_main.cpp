@@ -167,7 +167,7 @@ class Calsyncd : public Poco::Util::ServerApplication {
     std::unique_ptr<Service> service;
     try {
       if (!initial.daemon.pid_file.empty()) pid_file = std::make_unique<PidFile>(initial.daemon.pid_file);
-      service = std::make_unique<Service>(initial);
+      service = std::make_unique<Service>(initial, serviceHooks());
       service->start();
     } catch (const std::exception& e) {
       log::error("daemon", std::string("cannot start: ") + e.what());
@@ -190,6 +190,10 @@ class Calsyncd : public Poco::Util::ServerApplication {
     return EXIT_OK;
   }
 
+  // A running service may ask for a reload (the admin API's destination switch): the same
+  // path as SIGHUP, so it happens on this thread with the same checks.
+  static ServiceHooks serviceHooks() { return ServiceHooks{platform::requestReload}; }
+
   // Re-reads the configuration; a config that does not validate or start leaves the running
   // one in place.
   void reload(config::Config& current, std::unique_ptr<Service>& service) {
@@ -203,7 +207,7 @@ class Calsyncd : public Poco::Util::ServerApplication {
     logging::reconfigure(loggingOptions(next));
     std::unique_ptr<Service> replacement;
     try {
-      replacement = std::make_unique<Service>(next);
+      replacement = std::make_unique<Service>(next, serviceHooks());
     } catch (const std::exception& e) {
       log::error("daemon", std::string("reload refused, keeping the running configuration: ") + e.what());
       return;
@@ -215,7 +219,7 @@ class Calsyncd : public Poco::Util::ServerApplication {
       log::error("daemon", std::string("reloaded configuration failed to start (") + e.what() +
                                "); going back to the previous one");
       replacement.reset();
-      service = std::make_unique<Service>(current);
+      service = std::make_unique<Service>(current, serviceHooks());
       service->start();
       return;
     }

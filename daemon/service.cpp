@@ -1,8 +1,10 @@
 #include "daemon/service.h"
 
+#include <atomic>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <mutex>
 #include <stdexcept>
 
 #include "agent/agent_runtime.h"
@@ -10,6 +12,8 @@
 #include "agent/update_listener.h"
 #include "core/errors.h"
 #include "core/log.h"
+#include "daemon/credential_states.h"
+#include "daemon/daemon_control.h"
 #include "daemon/scheduler.h"
 #include "master/http_api.h"
 #include "master/master_runtime.h"
@@ -46,10 +50,24 @@ struct Service::Impl {
   std::unique_ptr<agent::UpdateListener> listener;
   std::unique_ptr<master::HttpApi> api;
   std::unique_ptr<Scheduler> scheduler;
+  std::unique_ptr<LocalDaemonControl> control;
+  // Cycles take turns: the scheduler's and one an admin asked for never run at once.
+  std::mutex cycle_mutex;
+  std::atomic<bool> stopping{false};
+
+  CycleOutcome runCycle(const std::function<bool()>& stop_requested, bool ignore_backoff, master::CycleRun* run);
 };
 
-Service::Service(const config::Config& config) : impl_(std::make_unique<Impl>()) {
+Service::Service(const config::Config& config, ServiceHooks hooks) : impl_(std::make_unique<Impl>()) {
   impl_->config = config;
+  Impl* impl = impl_.get();
+  impl_->control = std::make_unique<LocalDaemonControl>(
+      impl_->config, LocalDaemonControl::Hooks{[impl] {
+                                                 master::CycleRun run;
+                                                 impl->runCycle([impl] { return impl->stopping.load(); }, true, &run);
+                                                 return run;
+                                               },
+                                               std::move(hooks.request_reload)});
   const auto& mode = config.daemon.mode;
   const std::filesystem::path data_dir = config.daemon.data_dir;
   std::error_code ec;
@@ -112,6 +130,8 @@ Service::Service(const config::Config& config) : impl_(std::make_unique<Impl>())
   }
   impl_->agent = std::make_unique<agent::AgentRuntime>(settings, std::move(sources), *impl_->agent_state, *link,
                                                        impl_->health);
+  const config::Config* running = &impl_->config;
+  impl_->agent->reportCredentials([running] { return credentialStates(*running, {false, true}, now()); });
 }
 
 Service::~Service() { stop(); }
@@ -119,15 +139,38 @@ Service::~Service() { stop(); }
 HealthBoard& Service::health() { return impl_->health; }
 
 CycleOutcome Service::runCycle(const std::function<bool()>& stop_requested, bool ignore_backoff) {
+  return impl_->runCycle(stop_requested, ignore_backoff, nullptr);
+}
+
+CycleOutcome Service::Impl::runCycle(const std::function<bool()>& stop_requested, bool ignore_backoff,
+                                     master::CycleRun* run) {
+  std::lock_guard lock(cycle_mutex);
   CycleOutcome outcome;
-  if (impl_->agent) {
-    const auto report = impl_->agent->runCycle(now(), stop_requested, ignore_backoff);
+  if (agent) {
+    const auto report = agent->runCycle(now(), stop_requested, ignore_backoff);
     outcome.sources_ok = report.sources_failed == 0;
     outcome.delivered = report.delivered;
+    if (run) {
+      run->local_agent = true;
+      run->agent_id = agent->id();
+      run->sources_ok = report.sources_ok;
+      run->sources_failed = report.sources_failed;
+      run->changes = report.changes;
+      run->delivered = report.delivered;
+      for (const auto& h : health.snapshot()) {
+        if (h.role == "source" && h.state == "failing") run->errors.push_back("source '" + h.name + "': " + h.last_error);
+      }
+      if (!report.delivered) run->errors.push_back("agent: the outbox did not reach the master");
+    }
   }
-  if (impl_->master && !stop_requested()) {
-    const auto report = impl_->master->writeDestination(now(), stop_requested, ignore_backoff);
+  if (master && !stop_requested()) {
+    const auto report = master->writeDestination(now(), stop_requested, ignore_backoff);
     outcome.destination_ok = report.failed == 0;
+    if (run) {
+      run->has_destination = config.destination.has_value();
+      run->destination = report;
+      if (report.failed) run->errors.push_back("destination: " + report.first_error);
+    }
   }
   return outcome;
 }
@@ -167,6 +210,7 @@ void Service::startApi() {
   options.mode = impl_->config.daemon.mode;
   options.started_at = now();
   options.admin_token = master_config.admin_token;
+  options.control = impl_->control.get();
   if (options.tls_cert.empty() && !master_config.allow_plain_http) {
     throw std::runtime_error("[master] serves HTTPS only: set tls_cert and tls_key, or allow_plain_http = true "
                              "for loopback or testing");
@@ -178,6 +222,7 @@ void Service::startApi() {
 }
 
 void Service::stop() {
+  impl_->stopping = true;
   if (impl_->master) impl_->master->onChanges(nullptr);
   if (impl_->agent) impl_->agent->onSyncConfigApplied(nullptr);
   if (impl_->scheduler) impl_->scheduler->stop();

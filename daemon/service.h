@@ -2,6 +2,7 @@
 // HTTP API and the scheduler. Built from a validated Config; a reload builds a new one.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -17,10 +18,17 @@ struct CycleOutcome {
   bool ok() const { return sources_ok && delivered && destination_ok; }
 };
 
+// What the process around a Service offers it.
+struct ServiceHooks {
+  // Reloads the configuration as SIGHUP does (the admin API's destination switch). Empty: the
+  // Service cannot be reloaded (--once, tests).
+  std::function<void()> request_reload;
+};
+
 class Service {
  public:
   // Opens stores and builds connectors; throws std::runtime_error with a clear message.
-  explicit Service(const config::Config& config);
+  explicit Service(const config::Config& config, ServiceHooks hooks = {});
   ~Service();
 
   // One full pass: sources -> master -> destination. With `ignore_backoff` every connector

@@ -1,6 +1,11 @@
 #include "google/google_auth.h"
 
+#include <fstream>
+#include <sstream>
+
 #include "core/errors.h"
+#include "oauth/credential_report.h"
+#include "oauth/jwt.h"
 #include "oauth/token_store.h"
 
 namespace calsync::google {
@@ -56,6 +61,33 @@ void storeClientSecret(const ConnectorSpec& spec, const std::string& client_secr
 oauth::CredentialStatus signInStatus(const ConnectorSpec& spec, std::int64_t now) {
   const GoogleConfig config = configFor(spec);
   return oauth::credentialStatus(oauth::TokenStore(config.data_dir), config.reauth, now);
+}
+
+CredentialState credentialState(const ConnectorSpec& spec, std::int64_t now) {
+  GoogleConfig config;
+  try {
+    config = GoogleConfig::fromSpec(spec);
+  } catch (const ConnectorError& e) {
+    CredentialState state{spec.name, "google", "missing", 0, std::string(e.what()) + "; fix the section and reload"};
+    return state;
+  }
+  if (config.auth == GoogleConfig::Auth::OAuth) {
+    return oauth::storedSignInState(oauth::TokenStore(config.data_dir), spec.name, "google", config.reauth, now);
+  }
+  // A service account key does not expire by itself; what can go wrong locally is the file.
+  CredentialState state{spec.name, "google", "ok", 0, ""};
+  std::ifstream in(config.service_account_key_file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  try {
+    if (!in) throw ConnectorError(ErrorKind::Config, "cannot read " + config.service_account_key_file);
+    oauth::ServiceAccountKey::fromJson(text.str());
+  } catch (const ConnectorError& e) {
+    state.state = "missing";
+    state.action = std::string("the service account key is unusable (") + e.what() +
+                   "); put the JSON key downloaded from the Cloud console at service_account_key_file (mode 0600)";
+  }
+  return state;
 }
 
 }  // namespace calsync::google

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/credential_state.h"
 #include "core/registry.h"
 #include "google/google_config.h"
 #include "oauth/sign_in.h"
@@ -31,5 +32,9 @@ void storeClientSecret(const ConnectorSpec& spec, const std::string& client_secr
 
 // ok / expiring / revoked / consent_missing and what to do about it.
 oauth::CredentialStatus signInStatus(const ConnectorSpec& spec, std::int64_t now);
+
+// The section's credential as /health lists it (ConnectorInfo::credential_status): the stored
+// sign-in with auth = oauth, the key file with auth = service_account.
+CredentialState credentialState(const ConnectorSpec& spec, std::int64_t now);
 
 }  // namespace calsync::google

@@ -2,6 +2,7 @@
 #include <cctype>
 
 #include "core/registry.h"
+#include "google/google_auth.h"
 #include "google/google_connector.h"
 
 namespace calsync::google {
@@ -53,6 +54,18 @@ DiscoveryReport discover(const ConnectorSpec& spec) {
   return report;
 }
 
+// The master's sign-in endpoints (GET /sync/config/google/auth-url, POST .../exchange-code).
+SignInHooks signInHooks() {
+  SignInHooks hooks;
+  hooks.authorization_url = [](const ConnectorSpec& spec, std::int64_t now) {
+    const oauth::AuthorizationStart start = authorizationUrl(spec, "", now);
+    return SignInStart{start.url, start.state, GoogleConfig::fromSpec(spec).redirect_uri, start.expires_at};
+  };
+  hooks.exchange_code = [](const ConnectorSpec& spec, const std::string& code_or_url, const std::string& state,
+                           std::int64_t now) { exchangeCode(spec, code_or_url, state, now); };
+  return hooks;
+}
+
 ConnectorInfo googleInfo() {
   ConnectorInfo info;
   info.type = "google";
@@ -64,6 +77,10 @@ ConnectorInfo googleInfo() {
     return std::make_unique<GoogleConnector>(GoogleConfig::fromSpec(spec));
   };
   info.discover = discover;
+  info.sign_in = signInHooks();
+  info.credential_status = [](const ConnectorSpec& spec, std::int64_t now) -> std::optional<CredentialState> {
+    return credentialState(spec, now);
+  };
   return info;
 }
 

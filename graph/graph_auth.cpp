@@ -2,6 +2,7 @@
 
 #include "core/errors.h"
 #include "oauth/access_token_source.h"
+#include "oauth/credential_report.h"
 #include "oauth/token_store.h"
 
 namespace calsync::graph {
@@ -38,9 +39,10 @@ oauth::DeviceAuthorization startDeviceSignIn(const ConnectorSpec& spec) {
   return oauth::beginDeviceSignIn(oauthApp(delegatedConfig(spec)));
 }
 
-bool pollDeviceSignIn(const ConnectorSpec& spec, const oauth::DeviceAuthorization& authorization, std::int64_t now) {
+bool pollDeviceSignIn(const ConnectorSpec& spec, const oauth::DeviceAuthorization& authorization, std::int64_t now,
+                      oauth::DevicePollState* state) {
   const GraphConfig config = delegatedConfig(spec);
-  return oauth::pollDeviceSignIn(oauthApp(config), oauth::TokenStore(config.data_dir), authorization, now);
+  return oauth::pollDeviceSignIn(oauthApp(config), oauth::TokenStore(config.data_dir), authorization, now, state);
 }
 
 oauth::CredentialStatus waitForDeviceSignIn(const ConnectorSpec& spec, const oauth::DeviceAuthorization& authorization,
@@ -74,6 +76,25 @@ void storeClientSecret(const ConnectorSpec& spec, const std::string& client_secr
 oauth::CredentialStatus signInStatus(const ConnectorSpec& spec, std::int64_t now) {
   const GraphConfig config = delegatedConfig(spec);
   return oauth::credentialStatus(oauth::TokenStore(config.data_dir), config.reauth, now);
+}
+
+CredentialState credentialState(const ConnectorSpec& spec, std::int64_t now) {
+  GraphConfig config;
+  try {
+    config = GraphConfig::fromSpec(spec);
+  } catch (const ConnectorError& e) {
+    return CredentialState{spec.name, "graph", "missing", 0, std::string(e.what()) + "; fix the section and reload"};
+  }
+  if (config.auth == GraphConfig::Auth::Delegated) {
+    return oauth::storedSignInState(oauth::TokenStore(config.data_dir), spec.name, "graph", config.reauth, now);
+  }
+  if (!config.certificate_file.empty()) {
+    return oauth::certificateState(config.certificate_file, config.certificate_key_file, spec.name, "graph",
+                                   "upload a new certificate to the app registration and point certificate_file at it",
+                                   now);
+  }
+  // A client secret's end date is known only to Entra; a refused secret shows as an Auth error.
+  return CredentialState{spec.name, "graph", "ok", 0, ""};
 }
 
 }  // namespace calsync::graph

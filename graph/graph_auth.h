@@ -8,6 +8,7 @@
 #include <functional>
 #include <string>
 
+#include "core/credential_state.h"
 #include "core/registry.h"
 #include "graph/graph_config.h"
 #include "oauth/sign_in.h"
@@ -18,8 +19,10 @@ oauth::OAuthApp oauthApp(const GraphConfig& config);
 
 // Device-code sign-in: start it (show user_code and verification_uri, or `message`) ...
 oauth::DeviceAuthorization startDeviceSignIn(const ConnectorSpec& spec);
-// ... then poll once per interval (HTTP endpoints) ...
-bool pollDeviceSignIn(const ConnectorSpec& spec, const oauth::DeviceAuthorization& authorization, std::int64_t now);
+// ... then poll once per interval (HTTP endpoints; `state`, when given, tells Pending from
+// SlowDown) ...
+bool pollDeviceSignIn(const ConnectorSpec& spec, const oauth::DeviceAuthorization& authorization, std::int64_t now,
+                      oauth::DevicePollState* state = nullptr);
 // ... or wait until it is done (the CLI). Returns the stored sign-in's status, never a token.
 oauth::CredentialStatus waitForDeviceSignIn(const ConnectorSpec& spec, const oauth::DeviceAuthorization& authorization,
                                             const std::function<void(int seconds)>& wait,
@@ -32,5 +35,9 @@ oauth::CredentialStatus exchangeCode(const ConnectorSpec& spec, const std::strin
 
 void storeClientSecret(const ConnectorSpec& spec, const std::string& client_secret, std::int64_t now);
 oauth::CredentialStatus signInStatus(const ConnectorSpec& spec, std::int64_t now);
+
+// The section's credential as /health lists it (ConnectorInfo::credential_status): the stored
+// sign-in with device_code, the certificate (or secret) with client_credentials.
+CredentialState credentialState(const ConnectorSpec& spec, std::int64_t now);
 
 }  // namespace calsync::graph

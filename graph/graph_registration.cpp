@@ -2,6 +2,7 @@
 #include <cctype>
 
 #include "core/registry.h"
+#include "graph/graph_auth.h"
 #include "graph/graph_connector.h"
 
 namespace calsync::graph {
@@ -53,6 +54,37 @@ DiscoveryReport discover(const ConnectorSpec& spec) {
   return report;
 }
 
+// The master's sign-in endpoints: the device code for headless machines, and the
+// authorization URL when a browser is at hand.
+SignInHooks signInHooks() {
+  SignInHooks hooks;
+  hooks.authorization_url = [](const ConnectorSpec& spec, std::int64_t now) {
+    const oauth::AuthorizationStart start = authorizationUrl(spec, "", now);
+    return SignInStart{start.url, start.state, GraphConfig::fromSpec(spec).redirect_uri, start.expires_at};
+  };
+  hooks.exchange_code = [](const ConnectorSpec& spec, const std::string& code_or_url, const std::string& state,
+                           std::int64_t now) { exchangeCode(spec, code_or_url, state, now); };
+  hooks.start_device = [](const ConnectorSpec& spec) {
+    const oauth::DeviceAuthorization a = startDeviceSignIn(spec);
+    return DeviceCodeSignIn{a.device_code, a.user_code, a.verification_uri, a.verification_uri_complete,
+                            a.message, a.expires_at, a.interval_seconds};
+  };
+  hooks.poll_device = [](const ConnectorSpec& spec, const DeviceCodeSignIn& d, std::int64_t now) {
+    oauth::DeviceAuthorization a;
+    a.device_code = d.device_code;
+    a.user_code = d.user_code;
+    a.verification_uri = d.verification_uri;
+    a.expires_at = d.expires_at;
+    a.interval_seconds = d.interval_seconds;
+    oauth::DevicePollState state = oauth::DevicePollState::Pending;
+    pollDeviceSignIn(spec, a, now, &state);
+    return state == oauth::DevicePollState::Done       ? DevicePollResult::Done
+           : state == oauth::DevicePollState::SlowDown ? DevicePollResult::SlowDown
+                                                       : DevicePollResult::Pending;
+  };
+  return hooks;
+}
+
 ConnectorInfo graphInfo() {
   ConnectorInfo info;
   info.type = "graph";
@@ -64,6 +96,10 @@ ConnectorInfo graphInfo() {
     return std::make_unique<GraphConnector>(GraphConfig::fromSpec(spec));
   };
   info.discover = discover;
+  info.sign_in = signInHooks();
+  info.credential_status = [](const ConnectorSpec& spec, std::int64_t now) -> std::optional<CredentialState> {
+    return credentialState(spec, now);
+  };
   return info;
 }
 

@@ -54,6 +54,7 @@ struct Shared {
     settings.mode = options.mode;
     settings.admin_token = options.admin_token;
     settings.started_at = options.started_at;
+    settings.control = options.control;
     api::addHealthRoutes(router, context);
     api::addAgentRoutes(router, context);
     api::addCalendarRoutes(router, context);
@@ -64,6 +65,8 @@ struct Shared {
     api::addAvailabilityRoutes(router, context);
     api::addStatusRoutes(router, context);
     api::addPlanRoutes(router, context);
+    api::addOAuthConfigRoutes(router, context);
+    api::addDestinationRoutes(router, context);
   }
 };
 

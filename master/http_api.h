@@ -9,6 +9,7 @@
 namespace calsync::master {
 
 class MasterRuntime;
+class DaemonControl;
 
 struct HttpApiOptions {
   std::string listen = "127.0.0.1:8008";   // host:port or [v6]:port
@@ -19,6 +20,7 @@ struct HttpApiOptions {
   std::int64_t started_at = 0;
   double agent_requests_per_second = 20;   // per agent (or per address before auth)
   double agent_request_burst = 60;
+  DaemonControl* control = nullptr;        // the daemon's config and reload, for the config routes
 };
 
 class HttpApi {

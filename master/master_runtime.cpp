@@ -35,6 +35,7 @@ MasterRuntime::MasterRuntime(MasterStores stores, DestinationSetup destination, 
 
 HeartbeatResponse MasterRuntime::heartbeat(const HeartbeatRequest& request) {
   for (const auto& outcome : request.processed) reportUpdate(request.agent_id, outcome);
+  agent_credentials_.record(request.agent_id, request.credentials, static_cast<std::int64_t>(std::time(nullptr)));
   HeartbeatResponse response = ingest_.handle(request);
   if (request.report) {
     stores_.control.saveReport(request.agent_id, *request.report, static_cast<std::int64_t>(std::time(nullptr)));

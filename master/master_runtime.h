@@ -11,6 +11,7 @@
 #include "core/connector.h"
 #include "core/health.h"
 #include "core/master_link.h"
+#include "master/agent_credentials.h"
 #include "master/destination_writer.h"
 #include "master/ingest.h"
 #include "master/update_broker.h"
@@ -58,6 +59,7 @@ class MasterRuntime : public MasterLink {
   UpdateBroker& updates() { return broker_; }
   Ingest& ingest() { return ingest_; }
   HealthBoard& health() { return health_; }
+  AgentCredentials& agentCredentials() { return agent_credentials_; }
   // Called after a heartbeat brought changes, so the destination is written soon rather than
   // at the next interval. Set before serving.
   void onChanges(std::function<void()> callback) {
@@ -80,6 +82,7 @@ class MasterRuntime : public MasterLink {
   DestinationSetup destination_;
   HealthBoard& health_;
   Ingest ingest_;
+  AgentCredentials agent_credentials_;
   std::mutex write_mutex_;
   std::string resolved_calendar_;
   std::mutex on_changes_mutex_;

@@ -71,6 +71,11 @@ void ensureDirectory(const std::filesystem::path& dir) {
   }
 }
 
+// "<path>.<random>.tmp" beside `path`.
+std::filesystem::path uniqueTemporary(const std::filesystem::path& path) {
+  return path.string() + "." + base64UrlEncode(randomBytes(9)) + ".tmp";
+}
+
 }  // namespace
 
 std::string loadKey(const std::filesystem::path& path) {
@@ -82,31 +87,54 @@ std::string loadKey(const std::filesystem::path& path) {
 
 std::string loadOrCreateKey(const std::filesystem::path& path) {
   ensureDirectory(path.parent_path());
-  Fd file;
-  file.fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (file.fd >= 0) {
-    const std::string key = randomBytes(kKeyBytes);
-    writeAll(file.fd, key, path);
-    if (::fsync(file.fd) != 0) throw ConnectorError(ErrorKind::Config, "cannot sync " + path.string() + ": " + errnoText());
-    return key;
+  {
+    Fd existing;
+    existing.fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (existing.fd >= 0) return readChecked(existing.fd, path);
+    if (errno != ENOENT) throw ConnectorError(ErrorKind::Config, "cannot open the token key " + path.string() + ": " + errnoText());
   }
-  if (errno != EEXIST) throw ConnectorError(ErrorKind::Config, "cannot create the token key " + path.string() + ": " + errnoText());
-  return loadKey(path);  // made by someone else, maybe a moment ago
+  // The key is written in full under a private name and then linked into place: link() fails
+  // when the name exists, so two processes creating it at once (calsyncd and calsyncctl) agree on
+  // one key, and nobody ever reads a key file that is still empty.
+  const std::string key = randomBytes(kKeyBytes);
+  const std::filesystem::path temporary = uniqueTemporary(path);
+  {
+    Fd file;
+    file.fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (file.fd < 0) throw ConnectorError(ErrorKind::Config, "cannot create the token key " + temporary.string() + ": " + errnoText());
+    writeAll(file.fd, key, temporary);
+    if (::fsync(file.fd) != 0) throw ConnectorError(ErrorKind::Config, "cannot sync " + temporary.string() + ": " + errnoText());
+  }
+  const int linked = ::link(temporary.c_str(), path.c_str());
+  const int link_errno = errno;
+  ::unlink(temporary.c_str());
+  if (linked == 0) return key;
+  if (link_errno != EEXIST) {
+    throw ConnectorError(ErrorKind::Config, "cannot create the token key " + path.string() + ": " + std::strerror(link_errno));
+  }
+  return loadKey(path);  // made by someone else a moment ago: use theirs
 }
 
 void writePrivateFile(const std::filesystem::path& path, const std::string& bytes) {
   ensureDirectory(path.parent_path());
-  const std::filesystem::path temporary = path.string() + ".tmp";
-  ::unlink(temporary.c_str());
+  // A name of its own per writer, so two writers never write into each other's file.
+  const std::filesystem::path temporary = uniqueTemporary(path);
   {
     Fd file;
     file.fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (file.fd < 0) throw ConnectorError(ErrorKind::Config, "cannot create " + temporary.string() + ": " + errnoText());
-    writeAll(file.fd, bytes, temporary);
-    if (::fsync(file.fd) != 0) throw ConnectorError(ErrorKind::Config, "cannot sync " + temporary.string() + ": " + errnoText());
+    try {
+      writeAll(file.fd, bytes, temporary);
+      if (::fsync(file.fd) != 0) throw ConnectorError(ErrorKind::Config, "cannot sync " + temporary.string() + ": " + errnoText());
+    } catch (...) {
+      ::unlink(temporary.c_str());
+      throw;
+    }
   }
   if (::rename(temporary.c_str(), path.c_str()) != 0) {
-    throw ConnectorError(ErrorKind::Config, "cannot replace " + path.string() + ": " + errnoText());
+    const std::string reason = errnoText();
+    ::unlink(temporary.c_str());
+    throw ConnectorError(ErrorKind::Config, "cannot replace " + path.string() + ": " + reason);
   }
 }
 

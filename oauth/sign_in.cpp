@@ -122,13 +122,14 @@ DeviceAuthorization beginDeviceSignIn(const OAuthApp& app) {
 }
 
 bool pollDeviceSignIn(const OAuthApp& app, const TokenStore& store, const DeviceAuthorization& authorization,
-                      std::int64_t now) {
+                      std::int64_t now, DevicePollState* state) {
   if (authorization.expires_at && now > authorization.expires_at) {
     throw ConnectorError(ErrorKind::Auth, app.provider + ": the device code expired before anyone signed in; start again");
   }
   StoredCredentials stored = store.load().value_or(StoredCredentials{});
   TokenClient client(app.token_endpoint, clientFor(app, stored), app.http);
   DevicePoll poll = client.pollDeviceAuthorization(authorization);
+  if (state) *state = poll.state;
   if (poll.state != DevicePollState::Done) return false;
   if (poll.tokens.refresh_token.empty()) {
     throw ConnectorError(ErrorKind::Auth, app.provider + ": the sign-in gave no refresh token; the scope must include "

@@ -61,9 +61,10 @@ StoredCredentials completeAuthorization(const OAuthApp& app, const TokenStore& s
 
 // Device-code flow (RFC 8628): show authorization.user_code and verification_uri to a person.
 DeviceAuthorization beginDeviceSignIn(const OAuthApp& app);
-// One poll; true when the sign-in is done and stored. For HTTP endpoints that poll on request.
+// One poll; true when the sign-in is done and stored. For HTTP endpoints that poll on request;
+// `state`, when given, receives Pending, SlowDown (ask less often) or Done.
 bool pollDeviceSignIn(const OAuthApp& app, const TokenStore& store, const DeviceAuthorization& authorization,
-                      std::int64_t now);
+                      std::int64_t now, DevicePollState* state = nullptr);
 // Polls until done, refused, expired or `cancelled()`; `wait(seconds)` sleeps between polls
 // (the CLI passes a real sleep, tests a fake one). Honours slow_down.
 StoredCredentials waitForDeviceSignIn(const OAuthApp& app, const TokenStore& store,

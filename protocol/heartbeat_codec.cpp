@@ -129,6 +129,26 @@ AgentReport reportFrom(const Object::Ptr& o, const std::string& where) {
   return r;
 }
 
+Object credentialObject(const CredentialState& c) {
+  Object o;
+  o.set("name", c.name);
+  o.set("type", c.type);
+  o.set("state", c.state);
+  if (c.expires_at) o.set("expires_at", c.expires_at);
+  if (!c.action.empty()) o.set("action", c.action);
+  return o;
+}
+
+CredentialState credentialFrom(const Object::Ptr& o, const std::string& where) {
+  CredentialState c;
+  c.name = required<std::string>(o, "name", where);
+  c.type = optional<std::string>(o, "type", where, "");
+  c.state = required<std::string>(o, "state", where);
+  c.expires_at = optional<std::int64_t>(o, "expires_at", where, 0);
+  c.action = optional<std::string>(o, "action", where, "");
+  return c;
+}
+
 Array updateArray(const std::vector<AgentUpdate>& updates) {
   Array list;
   for (const auto& u : updates) list.add(updateObject(u));
@@ -157,6 +177,11 @@ std::string encodeHeartbeatRequest(const HeartbeatRequest& request) {
   for (const auto& r : request.processed) processed.add(outcomeObject(r));
   root.set("processed", processed);
   if (request.report) root.set("report", reportObject(*request.report));
+  if (!request.credentials.empty()) {
+    Array credentials;
+    for (const auto& c : request.credentials) credentials.add(credentialObject(c));
+    root.set("credentials", credentials);
+  }
   std::string text = json::condense(root);
   // Batch payloads are JSON documents already: splice them in rather than parse them again.
   std::string batches = ",\"batches\":[";
@@ -195,6 +220,11 @@ HeartbeatRequest decodeHeartbeatRequest(const std::string& text) {
   }
   if (root->has("report") && !root->isNull("report")) {
     request.report = reportFrom(json::requiredObject(root, "report", what), what + ".report");
+  }
+  const auto credentials = json::optionalArray(root, "credentials", what);
+  for (std::size_t i = 0; i < credentials->size(); ++i) {
+    request.credentials.push_back(credentialFrom(json::objectAt(credentials, i, what + ".credentials"),
+                                                 what + ".credentials[" + std::to_string(i) + "]"));
   }
   return request;
 }

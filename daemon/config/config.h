@@ -91,8 +91,22 @@ struct Config {
 std::string defaultConfigPath();
 
 // Reads `main_path`, then `conf.d/*.ini` beside it in file-name order (later files override
-// earlier keys). Throws ConfigError listing every issue found.
+// earlier keys; a later file that sets `type` in a connector section replaces that section
+// whole). Throws ConfigError listing every issue found.
 Config load(const std::string& main_path, const ConnectorRegistry& registry = ConnectorRegistry::instance());
+
+// The conf.d directory load() reads beside `main_path`.
+std::string dropInDirectory(const std::string& main_path);
+
+// A drop-in as it would be if written: load() reads `text` as the file `path` (in the conf.d
+// directory, replacing the file of that name if there is one), so a change can be validated
+// whole before anything on disk is replaced.
+struct StagedDropIn {
+  std::string path;
+  std::string text;
+};
+Config loadWithStagedDropIn(const std::string& main_path, const StagedDropIn& staged,
+                            const ConnectorRegistry& registry = ConnectorRegistry::instance());
 
 // The effective configuration as INI text, each key annotated with where it came from; secret
 // values are replaced by "<hidden>". For `calsyncd --print-config`.

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include "core/log.h"
 #include "daemon/config/config.h"
@@ -90,11 +91,12 @@ std::string hostName() {
 
 class Loader {
  public:
-  explicit Loader(const ConnectorRegistry& registry) : registry_(registry) {}
+  explicit Loader(const ConnectorRegistry& registry, const StagedDropIn* staged = nullptr)
+      : registry_(registry), staged_(staged) {}
 
   Config load(const std::string& main_path) {
     if (!readFile(main_path)) throw ConfigError(issues_);
-    readDropIns(fs::path(main_path).parent_path() / "conf.d");
+    readDropIns(dropInDirectory(main_path));
 
     std::map<std::string, SectionValues> sections;
     for (const char* name : {"daemon", "agent", "master"}) {
@@ -131,6 +133,12 @@ class Loader {
   }
 
   bool readFile(const std::string& path) {
+    if (staged_ && path == staged_->path) {
+      std::istringstream in(staged_->text);
+      files_.push_back(path);
+      merge(readIni(path, in, issues_), files_.size() - 1);
+      return true;
+    }
     std::ifstream in(path);
     if (!in) {
       issue({path, 0}, "", "", std::string("cannot read: ") + std::strerror(errno));
@@ -152,6 +160,10 @@ class Loader {
       if (path.extension() == ".ini" && !name.starts_with(".") && it->is_regular_file(error)) found.push_back(path);
     }
     if (error) issue({dir.string(), 0}, "", "", "cannot list drop-in directory: " + error.message());
+    if (staged_ && fs::path(staged_->path).parent_path() == dir &&
+        std::find(found.begin(), found.end(), fs::path(staged_->path)) == found.end()) {
+      found.push_back(staged_->path);
+    }
     std::sort(found.begin(), found.end(), [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
     for (const fs::path& path : found) readFile(path.string());
   }
@@ -166,6 +178,7 @@ class Loader {
         continue;
       }
       RawSection& raw = raw_[section.name];
+      if (startsAfresh(section, raw, file_index)) raw = RawSection{};
       if (raw.origin.file.empty()) raw.origin = section.origin;
       for (const IniEntry& entry : section.entries) {
         auto [it, inserted] = raw.values.try_emplace(entry.key, RawValue{entry.value, entry.origin, file_index});
@@ -178,6 +191,17 @@ class Loader {
         }
       }
     }
+  }
+
+  // A later file that sets `type` in a connector section describes that connector anew: the
+  // keys earlier files gave it belong to what it was before (a caldav url means nothing to a
+  // google destination), so they are dropped rather than merged.
+  static bool startsAfresh(const IniSection& section, const RawSection& raw, std::size_t file_index) {
+    if (section.name != "destination" && !section.name.starts_with("source.")) return false;
+    const bool sets_type = std::any_of(section.entries.begin(), section.entries.end(),
+                                       [](const IniEntry& entry) { return entry.key == "type"; });
+    return sets_type && std::any_of(raw.values.begin(), raw.values.end(),
+                                    [&](const auto& value) { return value.second.file_index < file_index; });
   }
 
   // Checks every written key against `schema`, resolves secrets and fills defaults.
@@ -361,6 +385,7 @@ class Loader {
   }
 
   const ConnectorRegistry& registry_;
+  const StagedDropIn* staged_ = nullptr;
   std::vector<std::string> files_;
   std::map<std::string, RawSection> raw_;
   std::vector<Issue> issues_;
@@ -371,5 +396,11 @@ class Loader {
 }  // namespace
 
 Config load(const std::string& main_path, const ConnectorRegistry& registry) { return Loader(registry).load(main_path); }
+
+Config loadWithStagedDropIn(const std::string& main_path, const StagedDropIn& staged, const ConnectorRegistry& registry) {
+  return Loader(registry, &staged).load(main_path);
+}
+
+std::string dropInDirectory(const std::string& main_path) { return (fs::path(main_path).parent_path() / "conf.d").string(); }
 
 }  // namespace calsync::config

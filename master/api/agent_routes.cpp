@@ -2,6 +2,7 @@
 // agents.
 #include <Poco/JSON/Array.h>
 
+#include "master/api/config_helpers.h"
 #include "master/api/context.h"
 #include "master/credentials.h"
 #include "master/master_runtime.h"
@@ -43,6 +44,10 @@ Poco::JSON::Object agentJson(Context& context, const store::AgentRecord& a, std:
     Poco::JSON::Object r = agentReportJson(*report, a.last_seen);
     for (const auto& [key, value] : r) o.set(key, value);
   }
+  // As the agent's last heartbeat to this master reported them.
+  const auto credentials = context.runtime.agentCredentials().get(a.id);
+  o.set("credentials", credentialArray(credentials ? credentials->states : std::vector<CredentialState>{}));
+  o.set("credentials_reported_at", timeText(credentials ? credentials->reported_at : 0));
   return o;
 }
 

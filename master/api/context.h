@@ -10,6 +10,7 @@
 
 namespace calsync::master {
 class MasterRuntime;
+class DaemonControl;
 }
 
 namespace calsync::master::api {
@@ -19,6 +20,7 @@ struct ApiSettings {
   std::string admin_token;        // empty: admin routes answer 403
   std::int64_t started_at = 0;
   std::string conflict_resolution;
+  DaemonControl* control = nullptr;   // the daemon serving this API; null when there is none
 };
 
 struct Context {
@@ -37,6 +39,8 @@ void addEventCreateRoutes(Router& router, Context& context);
 void addAvailabilityRoutes(Router& router, Context& context);
 void addStatusRoutes(Router& router, Context& context);
 void addPlanRoutes(Router& router, Context& context);
+void addOAuthConfigRoutes(Router& router, Context& context);   // sign-ins and cloud calendars
+void addDestinationRoutes(Router& router, Context& context);   // destination switch, end-to-end run
 
 // Shared by route files.
 std::string timeText(std::int64_t epoch_seconds);   // ISO 8601 UTC, "" for 0

@@ -3,6 +3,7 @@
 
 #include <ctime>
 
+#include "master/api/config_helpers.h"
 #include "master/api/context.h"
 #include "master/events_query.h"
 #include "master/master_runtime.h"
@@ -12,6 +13,15 @@ namespace calsync::master::api {
 std::string timeText(std::int64_t t) { return t > 0 ? formatIsoUtc(t) : ""; }
 
 std::int64_t nowSeconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+namespace {
+
+std::vector<CredentialState> localCredentials(Context& context) {
+  if (!context.settings.control) return {};
+  return context.settings.control->credentials(nowSeconds());
+}
+
+}  // namespace
 
 void addHealthRoutes(Router& router, Context& context) {
   router.add({"GET", "/health", Access::Public, [&context](Request& request) {
@@ -36,6 +46,12 @@ void addHealthRoutes(Router& router, Context& context) {
                   o.set("skipped_items", c.warnings);
                   list.add(o);
                 }
+                // Credentials that are not ok degrade the service; their connector's own failure,
+                // if it comes to that, is what makes it "failing".
+                const auto credentials = localCredentials(context);
+                for (const auto& credential : credentials) {
+                  if (!credential.ok() && overall != "failing") overall = "degraded";
+                }
                 Poco::JSON::Object store;
                 for (const auto& [name, count] : context.runtime.store().counts()) store.set(name, count);
                 Poco::JSON::Object body;
@@ -44,6 +60,7 @@ void addHealthRoutes(Router& router, Context& context) {
                 body.set("version", std::string(CALSYNC_VERSION));
                 body.set("uptime_seconds", nowSeconds() - context.settings.started_at);
                 body.set("connectors", list);
+                body.set("credentials", credentialArray(credentials));
                 body.set("store", store);
                 request.send(overall == "failing" ? 503 : 200, body);
               }});

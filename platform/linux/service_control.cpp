@@ -40,6 +40,11 @@ ControlEvent waitForControlEvent() {
   }
 }
 
+void requestReload() {
+  // To the process, not a thread: it stays pending until waitForControlEvent() takes it.
+  kill(getpid(), SIGHUP);
+}
+
 void notifyServiceManager(const std::string& state) {
   const char* path = std::getenv("NOTIFY_SOCKET");
   if (!path || !*path) return;

@@ -13,6 +13,9 @@ enum class ControlEvent { Terminate, Reload };
 void blockControlSignals();
 // Blocks until the service manager (or an admin) asks to stop or reload.
 ControlEvent waitForControlEvent();
+// Asks this process to reload as the service manager would (waitForControlEvent() returns
+// Reload); callable from any thread.
+void requestReload();
 
 // systemd's sd_notify protocol ("READY=1", "STOPPING=1", "RELOADING=1", "WATCHDOG=1");
 // does nothing when NOTIFY_SOCKET is unset.

@@ -135,6 +135,17 @@ bool OAuthTestProvider::declineDevice(const std::string& user_code) {
   return false;
 }
 
+bool OAuthTestProvider::expireDevice(const std::string& user_code) {
+  std::lock_guard lock(mutex_);
+  for (auto& [device_code, device] : devices_) {
+    if (device.user_code == user_code) {
+      device.expires_at = now() - 1;
+      return true;
+    }
+  }
+  return false;
+}
+
 void OAuthTestProvider::revokeRefreshTokens(const std::string& client_id) {
   std::lock_guard lock(mutex_);
   for (auto& [token, refresh] : refresh_tokens_) {

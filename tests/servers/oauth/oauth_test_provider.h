@@ -47,6 +47,9 @@ class OAuthTestProvider {
   // The user types `user_code` at the verification page and approves (or declines).
   bool approveDevice(const std::string& user_code, const std::string& user = "user@example.com");
   bool declineDevice(const std::string& user_code);
+  // The device code shown as `user_code` runs out, as if its 15 minutes had passed unused:
+  // polls get expired_token from then on.
+  bool expireDevice(const std::string& user_code);
   // The user (or an admin) revokes the app's access: every refresh token of `client_id`
   // (all clients when empty) answers invalid_grant afterwards, and its access tokens die.
   void revokeRefreshTokens(const std::string& client_id = {});
