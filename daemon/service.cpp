@@ -10,11 +10,13 @@
 #include "agent/update_listener.h"
 #include "core/errors.h"
 #include "core/log.h"
+#include "core/three_way_merge.h"
 #include "daemon/scheduler.h"
 #include "master/http_api.h"
 #include "master/master_runtime.h"
 #include "store/agent_state.h"
 #include "store/master_store.h"
+#include "store/round_trip_store.h"
 
 namespace calsync::daemon {
 namespace {
@@ -68,12 +70,16 @@ Service::Service(const config::Config& config) : impl_(std::make_unique<Impl>())
       destination.calendar = config.destination->calendar;
       destination.connector = buildConnector(config.destination->spec, "[destination]");
     }
+    destination.conflict_resolution =
+        conflictStrategyFromString(config.master.conflict_resolution).value_or(ConflictStrategy::LatestWins);
+    destination.read_window_past_seconds = config.agent.window_past_seconds;
+    destination.read_window_future_seconds = config.agent.window_future_seconds;
     master::UpdatePolicy policy;
     policy.max_attempts = config.agent.max_retry_attempts;
     const auto& db = impl_->master_db;
     impl_->master = std::make_unique<master::MasterRuntime>(
-        master::MasterStores{*db.objects, *db.auth, *db.updates, *db.audit}, std::move(destination), impl_->health,
-        policy);
+        master::MasterStores{*db.objects, *db.auth, *db.updates, *db.audit, *db.roundtrip}, std::move(destination),
+        impl_->health, policy);
   }
 
   if (mode == "master") return;
@@ -88,6 +94,7 @@ Service::Service(const config::Config& config) : impl_(std::make_unique<Impl>())
     agent::SourceSetup setup{s.name, s.spec.type, buildConnector(s.spec, "[source." + s.name + "]"), s.calendars};
     setup.allow_metadata_updates = s.allow_metadata_updates;
     setup.allow_event_updates = s.allow_event_updates;
+    setup.conflict_resolution = s.conflict_resolution;
     sources.push_back(std::move(setup));
   }
   agent::AgentSettings settings;
@@ -119,6 +126,11 @@ HealthBoard& Service::health() { return impl_->health; }
 
 CycleOutcome Service::runCycle(const std::function<bool()>& stop_requested, bool ignore_backoff) {
   CycleOutcome outcome;
+  // Edits made at the destination first: a standalone agent then applies them in this cycle.
+  if (impl_->master) {
+    const auto report = impl_->master->readDestination(now(), stop_requested, ignore_backoff);
+    outcome.destination_ok = report.failed == 0;
+  }
   if (impl_->agent) {
     const auto report = impl_->agent->runCycle(now(), stop_requested, ignore_backoff);
     outcome.sources_ok = report.sources_failed == 0;
@@ -126,7 +138,7 @@ CycleOutcome Service::runCycle(const std::function<bool()>& stop_requested, bool
   }
   if (impl_->master && !stop_requested()) {
     const auto report = impl_->master->writeDestination(now(), stop_requested, ignore_backoff);
-    outcome.destination_ok = report.failed == 0;
+    outcome.destination_ok = outcome.destination_ok && report.failed == 0;
   }
   return outcome;
 }
@@ -140,7 +152,12 @@ void Service::start() {
     Scheduler* scheduler = impl_->scheduler.get();
     impl_->master->onChanges([scheduler] { scheduler->wake(); });
   }
-  if (impl_->master) startApi();
+  if (impl_->master) {
+    // A conflict resolved through the API (or an edit a source refused) is written soon.
+    Scheduler* scheduler = impl_->scheduler.get();
+    impl_->master->onPassRequested([scheduler] { scheduler->wake(); });
+    startApi();
+  }
   if (impl_->agent) {
     impl_->listener = std::make_unique<agent::UpdateListener>(*impl_->agent, kLongPollSeconds);
     impl_->listener->start();
@@ -168,7 +185,10 @@ void Service::startApi() {
 }
 
 void Service::stop() {
-  if (impl_->master) impl_->master->onChanges(nullptr);
+  if (impl_->master) {
+    impl_->master->onChanges(nullptr);
+    impl_->master->onPassRequested(nullptr);
+  }
   if (impl_->scheduler) impl_->scheduler->stop();
   impl_->scheduler.reset();
   // An embedded master wakes the listener's long-poll; a remote one returns within its wait.

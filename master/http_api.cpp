@@ -59,6 +59,7 @@ struct Shared {
     api::addCalendarRoutes(router, context);
     api::addEventRoutes(router, context);
     api::addAdminRoutes(router, context);
+    api::addConflictRoutes(router, context);
   }
 };
 

@@ -30,6 +30,7 @@ void addAgentRoutes(Router& router, Context& context);
 void addCalendarRoutes(Router& router, Context& context);
 void addEventRoutes(Router& router, Context& context);
 void addAdminRoutes(Router& router, Context& context);
+void addConflictRoutes(Router& router, Context& context);
 
 // Shared by route files.
 std::string timeText(std::int64_t epoch_seconds);   // ISO 8601 UTC, "" for 0
