@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "agent/destination_edit.h"
 #include "agent/source_sync.h"
 #include "core/errors.h"
 #include "core/hash.h"
@@ -96,7 +97,8 @@ void AgentRuntime::runSource(SourceState& source, std::int64_t now, const std::f
                            std::to_string(delay) + " s; nothing was deleted");
   };
   try {
-    SourceSync sync(state_, source.setup.name, source.setup.type, *source.setup.connector);
+    SourceSync sync(state_, source.setup.name, source.setup.type, *source.setup.connector,
+                    source.setup.conflict_resolution);
     const SourceSyncResult result = sync.runSelected(window, selection, stop);
     source.failures = 0;
     source.next_attempt = 0;
@@ -300,6 +302,9 @@ UpdateOutcome AgentRuntime::applyUpdate(const AgentUpdate& update) {
     }
     if (!source.connector->capabilities().write_events) {
       return refuse("source '" + source.name + "' (" + source.type + ") cannot write events");
+    }
+    if (!update.base_ical.empty() && update.kind != AgentUpdate::Kind::EventCreate) {
+      return applyDestinationEdit(*source.connector, update);
     }
     EventChange change;
     change.calendar = update.calendar_id;

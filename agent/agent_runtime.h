@@ -32,6 +32,8 @@ struct SourceSetup {
   std::vector<std::string> calendars;   // filter by id or name; empty = all
   bool allow_metadata_updates = false;
   bool allow_event_updates = false;
+  // Sent to the master with the source's calendars: "inherit" or a strategy name.
+  std::string conflict_resolution = "inherit";
 };
 
 struct CycleReport {

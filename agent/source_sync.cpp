@@ -24,8 +24,12 @@ std::string metadataFingerprint(const Calendar& c) {
 }  // namespace
 
 SourceSync::SourceSync(store::AgentStateStore& state, std::string source_name, std::string source_type,
-                       Connector& connector)
-    : state_(state), source_name_(std::move(source_name)), source_type_(std::move(source_type)), connector_(connector) {}
+                       Connector& connector, std::string conflict_resolution)
+    : state_(state),
+      source_name_(std::move(source_name)),
+      source_type_(std::move(source_type)),
+      connector_(connector),
+      conflict_resolution_(std::move(conflict_resolution)) {}
 
 SourceSyncResult SourceSync::run(const Window& window, const std::vector<std::string>& calendar_filter,
                                  const std::function<bool()>& stop_requested) {
@@ -58,6 +62,7 @@ void SourceSync::syncCalendar(const Calendar& calendar, const Window& window, So
   batch.source = source_name_;
   batch.source_type = source_type_;
   batch.calendar = calendar;
+  batch.conflict_resolution = conflict_resolution_;
   store::StateCommit commit;
   commit.source = source_name_;
   commit.calendar_id = calendar.id;
@@ -139,7 +144,8 @@ void SourceSync::syncCalendar(const Calendar& calendar, const Window& window, So
   }
 
   const std::string meta_key = "calendar-meta/" + source_name_ + "/" + calendar.id;
-  const std::string meta = metadataFingerprint(calendar);
+  // The source's conflict strategy travels with its calendars: a change to it is news too.
+  const std::string meta = metadataFingerprint(calendar) + "/" + conflict_resolution_;
   const bool metadata_changed = state_.value(meta_key) != meta;
   if (!batch.upserts.empty() || !batch.deletions.empty() || metadata_changed || batch.snapshot) {
     commit.payload = protocol::encodeBatch(batch);

@@ -23,7 +23,9 @@ struct SourceSyncResult {
 
 class SourceSync {
  public:
-  SourceSync(store::AgentStateStore& state, std::string source_name, std::string source_type, Connector& connector);
+  // `conflict_resolution` ("inherit" or a strategy) goes to the master with each calendar.
+  SourceSync(store::AgentStateStore& state, std::string source_name, std::string source_type, Connector& connector,
+             std::string conflict_resolution = "inherit");
 
   // Reads every calendar (or only `calendar_filter`, by id or name). Throws the
   // connector's error when a read fails; what was committed for earlier calendars stays.
@@ -40,6 +42,7 @@ class SourceSync {
   std::string source_name_;
   std::string source_type_;
   Connector& connector_;
+  std::string conflict_resolution_;
 };
 
 // A complete listing that comes back empty while this many or more objects were known is

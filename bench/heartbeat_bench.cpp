@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
 
   store::MasterDatabase database = store::openSqliteMasterDatabase((dir / "master.db").string());
   HealthBoard health;
-  master::MasterRuntime runtime({*database.objects, *database.auth, *database.updates, *database.audit, *database.control},
+  master::MasterRuntime runtime(master::storesOf(database),
                                 master::DestinationSetup{}, health);
   master::HttpApiOptions api_options;
   api_options.listen = "127.0.0.1:0";

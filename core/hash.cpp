@@ -5,10 +5,7 @@
 #include <vector>
 
 namespace calsync {
-namespace {
 
-// Unifies line endings and drops trailing blanks per line and at the end: clients and
-// servers disagree on CRLF versus LF and pad text differently without changing it.
 std::string normalizeText(const std::string& in) {
   std::string out;
   out.reserve(in.size());
@@ -35,6 +32,8 @@ std::string normalizeText(const std::string& in) {
   while (!trimmed.empty() && trimmed.back() == '\n') trimmed.pop_back();
   return trimmed;
 }
+
+namespace {
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

@@ -9,6 +9,10 @@
 
 namespace calsync {
 
+// Text with line endings unified and trailing blanks removed (per line and at the end):
+// clients and servers disagree on CRLF versus LF and pad text differently without changing it.
+std::string normalizeText(const std::string& text);
+
 // SHA-256 of `data` as 64 lowercase hex digits.
 std::string sha256Hex(std::string_view data);
 

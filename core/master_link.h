@@ -33,6 +33,10 @@ struct AgentUpdate {
   std::string native_id;
   std::string uid;
   std::string ical;
+  // EventUpdate/EventDelete made from an edit in the destination: the source object as the
+  // master last had it. The agent applies only what `ical` changed relative to it, so an
+  // edit made at the source meanwhile is kept; empty = apply `ical` as it is.
+  std::string base_ical;
   // SyncConfig: the agent's whole override (core/sync_config.h); a key left out means the INI value.
   std::map<std::string, std::string> settings;
   int attempt = 0;                 // deliveries so far, this one included
@@ -48,6 +52,9 @@ struct UpdateOutcome {
   bool retryable = true;           // false: retrying cannot help (not permitted, bad data)
   std::string error;
   std::string native_id;           // EventCreate: where the new event now lives
+  // An edit from the destination met a change the source made to the same field since the
+  // update's base: not applied, and not to be undone either; the master merges again.
+  bool conflict = false;
 };
 
 // What an agent says about itself, sent in a heartbeat whenever it changed: the sync settings

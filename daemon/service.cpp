@@ -14,11 +14,13 @@
 #include "core/log.h"
 #include "daemon/credential_states.h"
 #include "daemon/daemon_control.h"
+#include "core/three_way_merge.h"
 #include "daemon/scheduler.h"
 #include "master/http_api.h"
 #include "master/master_runtime.h"
 #include "store/agent_state.h"
 #include "store/master_store.h"
+#include "store/round_trip_store.h"
 
 namespace calsync::daemon {
 namespace {
@@ -86,12 +88,14 @@ Service::Service(const config::Config& config, ServiceHooks hooks) : impl_(std::
       destination.calendar = config.destination->calendar;
       destination.connector = buildConnector(config.destination->spec, "[destination]");
     }
+    destination.conflict_resolution =
+        conflictStrategyFromString(config.master.conflict_resolution).value_or(ConflictStrategy::LatestWins);
+    destination.read_window_past_seconds = config.agent.window_past_seconds;
+    destination.read_window_future_seconds = config.agent.window_future_seconds;
     master::UpdatePolicy policy;
     policy.max_attempts = config.agent.max_retry_attempts;
-    const auto& db = impl_->master_db;
-    impl_->master = std::make_unique<master::MasterRuntime>(
-        master::MasterStores{*db.objects, *db.auth, *db.updates, *db.audit, *db.control}, std::move(destination), impl_->health,
-        policy);
+    impl_->master = std::make_unique<master::MasterRuntime>(master::storesOf(impl_->master_db), std::move(destination),
+                                                            impl_->health, policy);
   }
 
   if (mode == "master") return;
@@ -106,6 +110,7 @@ Service::Service(const config::Config& config, ServiceHooks hooks) : impl_(std::
     agent::SourceSetup setup{s.name, s.spec.type, buildConnector(s.spec, "[source." + s.name + "]"), s.calendars};
     setup.allow_metadata_updates = s.allow_metadata_updates;
     setup.allow_event_updates = s.allow_event_updates;
+    setup.conflict_resolution = s.conflict_resolution;
     sources.push_back(std::move(setup));
   }
   agent::AgentSettings settings;
@@ -146,6 +151,11 @@ CycleOutcome Service::Impl::runCycle(const std::function<bool()>& stop_requested
                                      master::CycleRun* run) {
   std::lock_guard lock(cycle_mutex);
   CycleOutcome outcome;
+  // Edits made at the destination first: a standalone agent then applies them in this cycle.
+  if (master) {
+    const auto report = master->readDestination(now(), stop_requested, ignore_backoff);
+    outcome.destination_ok = report.failed == 0;
+  }
   if (agent) {
     const auto report = agent->runCycle(now(), stop_requested, ignore_backoff);
     outcome.sources_ok = report.sources_failed == 0;
@@ -165,7 +175,7 @@ CycleOutcome Service::Impl::runCycle(const std::function<bool()>& stop_requested
   }
   if (master && !stop_requested()) {
     const auto report = master->writeDestination(now(), stop_requested, ignore_backoff);
-    outcome.destination_ok = report.failed == 0;
+    outcome.destination_ok = outcome.destination_ok && report.failed == 0;
     if (run) {
       run->has_destination = config.destination.has_value();
       run->destination = report;
@@ -187,7 +197,12 @@ void Service::start() {
     Scheduler* scheduler = impl_->scheduler.get();
     impl_->master->onChanges([scheduler] { scheduler->wake(); });
   }
-  if (impl_->master) startApi();
+  if (impl_->master) {
+    // A conflict resolved through the API (or an edit a source refused) is written soon.
+    Scheduler* scheduler = impl_->scheduler.get();
+    impl_->master->onPassRequested([scheduler] { scheduler->wake(); });
+    startApi();
+  }
   if (impl_->agent) {
     Scheduler* scheduler = impl_->scheduler.get();
     agent::AgentRuntime* runtime = impl_->agent.get();
@@ -223,7 +238,10 @@ void Service::startApi() {
 
 void Service::stop() {
   impl_->stopping = true;
-  if (impl_->master) impl_->master->onChanges(nullptr);
+  if (impl_->master) {
+    impl_->master->onChanges(nullptr);
+    impl_->master->onPassRequested(nullptr);
+  }
   if (impl_->agent) impl_->agent->onSyncConfigApplied(nullptr);
   if (impl_->scheduler) impl_->scheduler->stop();
   impl_->scheduler.reset();

@@ -21,7 +21,7 @@ bool readStored(const store::StoredObject& object, PlannedWrite& item) {
 
 }  // namespace
 
-DestinationPlan planDestinationWrites(store::MasterStore& store, std::size_t limit) {
+DestinationPlan planDestinationWrites(store::MasterStore& store, store::RoundTripStore& roundtrip, std::size_t limit) {
   DestinationPlan plan;
   auto pending = store.pendingWrites(limit + 1);
   if (pending.size() > limit) {
@@ -41,6 +41,12 @@ DestinationPlan planDestinationWrites(store::MasterStore& store, std::size_t lim
     } else {
       (has_copy ? plan.update : plan.create).push_back(std::move(item));
     }
+  }
+  for (const auto& object : roundtrip.heldObjects(limit)) {
+    PlannedWrite item{object.key, object.uid, "", ""};
+    readStored(object, item);
+    item.reason = "waiting for a conflict to be resolved, or for the source to take a deletion made at the destination";
+    plan.held.push_back(std::move(item));
   }
   return plan;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "store/master_store.h"
+#include "store/round_trip_store.h"
 
 namespace calsync::master {
 
@@ -22,13 +23,14 @@ struct DestinationPlan {
   std::vector<PlannedWrite> create;
   std::vector<PlannedWrite> update;
   std::vector<PlannedWrite> remove;
-  // Pending writes the writer would fail on as they stand (a stored version that does not
-  // parse back into one calendar object). A foreign event holding the copy's UID in the
-  // destination is only found by writing, so it is not predicted here.
+  // Copies the writer leaves alone: an open conflict waiting for a person, a deletion made at
+  // the destination on its way to the source, or a stored version that does not parse back
+  // into one calendar object. A foreign event holding the copy's UID in the destination is
+  // only found by writing, so it is not predicted here.
   std::vector<PlannedWrite> held;
   bool truncated = false;   // more than `limit` pending writes: the lists show the first ones
 };
 
-DestinationPlan planDestinationWrites(store::MasterStore& store, std::size_t limit);
+DestinationPlan planDestinationWrites(store::MasterStore& store, store::RoundTripStore& roundtrip, std::size_t limit);
 
 }  // namespace calsync::master

@@ -67,6 +67,7 @@ struct Shared {
     api::addPlanRoutes(router, context);
     api::addOAuthConfigRoutes(router, context);
     api::addDestinationRoutes(router, context);
+    api::addConflictRoutes(router, context);
   }
 };
 

@@ -1,6 +1,7 @@
 #include "master/ingest.h"
 
 #include "core/log.h"
+#include "core/three_way_merge.h"
 #include "protocol/batch.h"
 #include "protocol/heartbeat.h"
 
@@ -49,6 +50,7 @@ HeartbeatResponse Ingest::handle(const HeartbeatRequest& request) {
       in.deletions.push_back({request.agent_id, batch.source, batch.calendar.id, native_id});
     }
     if (batch.snapshot) in.snapshots.push_back({batch.source, batch.calendar.id, batch.snapshot_ids});
+    if (policies_ && !batch.conflict_resolution.empty()) rememberPolicy(request.agent_id, batch);
     // false = a replay of a batch already stored; acknowledged all the same.
     if (store_.ingest(in)) {
       std::lock_guard lock(digest_mutex_);
@@ -62,6 +64,16 @@ HeartbeatResponse Ingest::handle(const HeartbeatRequest& request) {
     response.resync = true;
   }
   return response;
+}
+
+void Ingest::rememberPolicy(const std::string& agent_id, const protocol::SourceBatch& batch) {
+  const std::string& policy = batch.conflict_resolution;
+  if (policy != "inherit" && !conflictStrategyFromString(policy)) {
+    log::warn("master", "agent '" + agent_id + "' source '" + batch.source +
+                            "' asks for an unknown conflict strategy '" + policy + "'; using the master's");
+    return;
+  }
+  policies_->setSourcePolicy(agent_id, batch.source, policy);
 }
 
 std::string Ingest::storedDigest(const std::string& agent_id) {

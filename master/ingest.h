@@ -8,12 +8,19 @@
 
 #include "core/master_link.h"
 #include "store/master_store.h"
+#include "store/round_trip_store.h"
+
+namespace calsync::protocol {
+struct SourceBatch;
+}
 
 namespace calsync::master {
 
 class Ingest {
  public:
-  explicit Ingest(store::MasterStore& store) : store_(store) {}
+  // `policies`, when given, keeps each source's conflict strategy as its batches state it.
+  explicit Ingest(store::MasterStore& store, store::RoundTripStore* policies = nullptr)
+      : store_(store), policies_(policies) {}
   // Stores the request's batches in order. A malformed batch stops the run: what came
   // before it is acknowledged, it and what follows stay with the agent, and the response
   // says why. A digest that differs from the store's asks the agent to resync.
@@ -28,7 +35,10 @@ class Ingest {
   }
 
  private:
+  void rememberPolicy(const std::string& agent_id, const protocol::SourceBatch& batch);
+
   store::MasterStore& store_;
+  store::RoundTripStore* policies_;
   // Digests by agent, dropped whenever that agent's objects change: an idle heartbeat costs
   // a map lookup, not a scan of the agent's objects.
   std::mutex digest_mutex_;

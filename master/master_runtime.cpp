@@ -23,7 +23,7 @@ MasterRuntime::MasterRuntime(MasterStores stores, DestinationSetup destination, 
       broker_(stores.updates, policy),
       destination_(std::move(destination)),
       health_(health),
-      ingest_(stores.objects) {
+      ingest_(stores.objects, &stores.roundtrip) {
   if (destination_.connector) {
     ConnectorHealth h;
     h.name = destination_.name;
@@ -40,7 +40,10 @@ HeartbeatResponse MasterRuntime::heartbeat(const HeartbeatRequest& request) {
   if (request.report) {
     stores_.control.saveReport(request.agent_id, *request.report, static_cast<std::int64_t>(std::time(nullptr)));
   }
-  if (!request.batches.empty()) notifyChanges();
+  if (!request.batches.empty()) {
+    std::lock_guard lock(on_changes_mutex_);
+    if (on_changes_) on_changes_();
+  }
   response.updates = broker_.take(request.agent_id);
   return response;
 }
@@ -62,6 +65,17 @@ void MasterRuntime::reportUpdate(const std::string& agent_id, const UpdateOutcom
     log::warn("master", "agent '" + agent_id + "' could not apply update " + std::to_string(outcome.id) + ": " +
                             outcome.error);
   }
+  // An edit from the destination that its source took, or refused for good.
+  const auto settled = broker_.queue().find(outcome.id);
+  const bool final_failure = settled && settled->status == store::UpdateStatus::Failed;
+  if (settleRoutedUpdate(store_, stores_.roundtrip, outcome.id, outcome, final_failure)) {
+    requestDestinationPass();
+  }
+}
+
+void MasterRuntime::requestDestinationPass() {
+  std::lock_guard lock(on_changes_mutex_);
+  if (on_pass_requested_) on_pass_requested_();
 }
 
 MasterRuntime::DestinationInfo MasterRuntime::destinationInfo() {
@@ -73,15 +87,10 @@ MasterRuntime::DestinationInfo MasterRuntime::destinationInfo() {
   return info;
 }
 
-WriteReport MasterRuntime::writeDestination(std::int64_t now, const std::function<bool()>& stop_requested,
-                                            bool ignore_backoff) {
-  std::lock_guard<std::mutex> lock(write_mutex_);
-  WriteReport report;
-  if (!destination_.connector) return report;
-  if (!ignore_backoff && now < next_attempt_) return report;
-
+MasterRuntime::Pass MasterRuntime::onDestination(std::int64_t now, const std::function<Pass(RoundTripContext&)>& work) {
   ConnectorHealth h = health_.get("destination", destination_.name);
   h.last_attempt = now;
+  Pass pass;
   try {
     if (resolved_calendar_.empty()) {
       const auto calendars = destination_.connector->listCalendars();
@@ -98,22 +107,23 @@ WriteReport MasterRuntime::writeDestination(std::int64_t now, const std::functio
       }
       h.calendars = static_cast<std::int64_t>(calendars.size());
     }
-    DestinationWriter writer(store_, *destination_.connector, resolved_calendar_);
-    report = writer.run(stop_requested);
+    RoundTripContext context{store_, stores_.roundtrip, broker_, *destination_.connector, resolved_calendar_,
+                             destination_.conflict_resolution};
+    pass = work(context);
   } catch (const ConnectorError& e) {
-    report.failed += 1;
-    report.first_error = std::string(toString(e.kind())) + ": " + e.what();
+    pass.failed += 1;
+    pass.first_error = std::string(toString(e.kind())) + ": " + e.what();
     if (e.kind() == ErrorKind::Config) resolved_calendar_.clear();
   } catch (const std::exception& e) {
     // A store that cannot record a copy, or a bug below: report it and try again later.
-    report.failed += 1;
-    report.first_error = std::string("internal: ") + e.what();
+    pass.failed += 1;
+    pass.first_error = std::string("internal: ") + e.what();
   }
 
   const auto counts = store_.counts();
   auto copies = counts.find("copies");
   h.objects = copies == counts.end() ? 0 : copies->second;
-  if (report.failed == 0) {
+  if (pass.failed == 0) {
     failures_ = 0;
     next_attempt_ = 0;
     h.state = "ok";
@@ -124,19 +134,64 @@ WriteReport MasterRuntime::writeDestination(std::int64_t now, const std::functio
   } else {
     ++failures_;
     next_attempt_ = now + destinationBackoff(failures_, 0);
-    h.state = (report.created + report.updated + report.deleted + report.adopted) > 0 ? "degraded" : "failing";
+    h.state = pass.changes > 0 ? "degraded" : "failing";
     h.consecutive_failures = failures_;
     h.next_attempt = next_attempt_;
-    h.last_error = report.first_error;
-    log::warn("master", "destination: " + std::to_string(report.failed) + " write(s) failed (" + report.first_error +
+    h.last_error = pass.first_error;
+    log::warn("master", "destination: " + std::to_string(pass.failed) + " operation(s) failed (" + pass.first_error +
                             "); retrying later");
   }
-  if (report.created + report.updated + report.deleted + report.adopted > 0) {
+  health_.update(h);
+  return pass;
+}
+
+ReadReport MasterRuntime::readDestination(std::int64_t now, const std::function<bool()>& stop_requested,
+                                          bool ignore_backoff) {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  ReadReport report;
+  if (!destination_.connector) return report;
+  if (!ignore_backoff && now < next_attempt_) return report;
+  const Window window{now - destination_.read_window_past_seconds, now + destination_.read_window_future_seconds};
+  const Pass pass = onDestination(now, [&](RoundTripContext& context) {
+    DestinationReader reader(context, window);
+    report = reader.run(stop_requested);
+    return Pass{report.failed, report.first_error, report.routed + report.held};
+  });
+  if (pass.failed > report.failed) {
+    report.failed = pass.failed;
+    report.first_error = pass.first_error;
+  }
+  if (report.edits + report.deletions > 0) {
+    log::info("master", "destination: " + std::to_string(report.edits) + " edit(s) and " +
+                            std::to_string(report.deletions) + " deletion(s) made there; " +
+                            std::to_string(report.routed) + " sent to sources, " + std::to_string(report.held) +
+                            " held as conflicts");
+  }
+  return report;
+}
+
+WriteReport MasterRuntime::writeDestination(std::int64_t now, const std::function<bool()>& stop_requested,
+                                            bool ignore_backoff) {
+  std::lock_guard<std::mutex> lock(write_mutex_);
+  WriteReport report;
+  if (!destination_.connector) return report;
+  if (!ignore_backoff && now < next_attempt_) return report;
+  const Pass pass = onDestination(now, [&](RoundTripContext& context) {
+    DestinationWriter writer(context);
+    report = writer.run(stop_requested);
+    return Pass{report.failed, report.first_error,
+                report.created + report.updated + report.deleted + report.adopted + report.routed};
+  });
+  if (pass.failed > report.failed) {
+    report.failed = pass.failed;
+    report.first_error = pass.first_error;
+  }
+  if (report.created + report.updated + report.deleted + report.adopted + report.routed > 0) {
     log::info("master", "destination: " + std::to_string(report.created) + " created, " +
                             std::to_string(report.updated) + " updated, " + std::to_string(report.deleted) +
-                            " deleted, " + std::to_string(report.adopted) + " adopted");
+                            " deleted, " + std::to_string(report.adopted) + " adopted, " +
+                            std::to_string(report.routed) + " merged and sent to sources");
   }
-  health_.update(h);
   return report;
 }
 

@@ -12,10 +12,12 @@
 #include "core/health.h"
 #include "core/master_link.h"
 #include "master/agent_credentials.h"
+#include "master/destination_reader.h"
 #include "master/destination_writer.h"
 #include "master/ingest.h"
 #include "master/update_broker.h"
 #include "store/master_store.h"
+#include "store/round_trip_store.h"
 
 namespace calsync::master {
 
@@ -24,6 +26,11 @@ struct DestinationSetup {
   std::string type;
   std::unique_ptr<Connector> connector;   // null: this master writes no destination
   std::string calendar;                   // empty: the connector's first calendar
+  // [master] conflict_resolution: for sources that do not set their own.
+  ConflictStrategy conflict_resolution = ConflictStrategy::LatestWins;
+  // The span of the destination read for edits, around now.
+  std::int64_t read_window_past_seconds = 30 * 86400;
+  std::int64_t read_window_future_seconds = 90 * 86400;
 };
 
 // The master's database, as its parts.
@@ -33,7 +40,12 @@ struct MasterStores {
   store::UpdateQueue& updates;
   store::AuditLog& audit;
   store::SyncControl& control;
+  store::RoundTripStore& roundtrip;
 };
+// The parts of the master's database, as the runtime takes them.
+inline MasterStores storesOf(store::MasterDatabase& db) {
+  return {*db.objects, *db.auth, *db.updates, *db.audit, *db.control, *db.roundtrip};
+}
 
 class MasterRuntime : public MasterLink {
  public:
@@ -51,11 +63,17 @@ class MasterRuntime : public MasterLink {
     std::string name, type, calendar;
   };
   DestinationInfo destinationInfo();
+  // Reads the destination for edits made there to calsync's copies and sends them to their
+  // sources (before the agents' cycle, so a standalone agent applies them in the same one).
+  ReadReport readDestination(std::int64_t now, const std::function<bool()>& stop_requested, bool ignore_backoff);
 
   store::MasterStore& store() { return store_; }
   store::AuthStore& auth() { return stores_.auth; }
   store::AuditLog& audit() { return stores_.audit; }
   store::SyncControl& control() { return stores_.control; }
+  store::RoundTripStore& roundtrip() { return stores_.roundtrip; }
+  // Asks for a destination pass soon (a conflict was resolved through the API).
+  void requestDestinationPass();
   UpdateBroker& updates() { return broker_; }
   Ingest& ingest() { return ingest_; }
   HealthBoard& health() { return health_; }
@@ -66,11 +84,12 @@ class MasterRuntime : public MasterLink {
     std::lock_guard lock(on_changes_mutex_);
     on_changes_ = std::move(callback);
   }
-  // Asks for a destination write soon, as after a heartbeat with changes (e.g. copies to
-  // remove after a calendar left the sync).
-  void notifyChanges() {
+  // Called when the destination should get a pass soon for reasons other than a heartbeat
+  // (a conflict resolved through the API, an edit a source refused, a calendar taken out of
+  // the sync). Set before serving.
+  void onPassRequested(std::function<void()> callback) {
     std::lock_guard lock(on_changes_mutex_);
-    if (on_changes_) on_changes_();
+    on_pass_requested_ = std::move(callback);
   }
   // Wakes long-polls (agents' over HTTP, and an in-process agent's) so the server can stop.
   void stopWaiting() override { broker_.shutdown(); }
@@ -83,10 +102,21 @@ class MasterRuntime : public MasterLink {
   HealthBoard& health_;
   Ingest ingest_;
   AgentCredentials agent_credentials_;
+  // What one read or write pass did, for the destination's health and backoff.
+  struct Pass {
+    std::size_t failed = 0;
+    std::string first_error;
+    std::size_t changes = 0;
+  };
+  // Resolves the destination calendar (once) and runs `work` with the round trip's context,
+  // turning errors into a failed pass and keeping the destination's health and backoff.
+  Pass onDestination(std::int64_t now, const std::function<Pass(RoundTripContext&)>& work);
+
   std::mutex write_mutex_;
   std::string resolved_calendar_;
   std::mutex on_changes_mutex_;
   std::function<void()> on_changes_;
+  std::function<void()> on_pass_requested_;
   int failures_ = 0;
   std::int64_t next_attempt_ = 0;
 };

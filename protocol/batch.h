@@ -31,6 +31,10 @@ struct SourceBatch {
   // calendar holds (in the window or not), so whatever else the master has for it is gone.
   bool snapshot = false;
   std::vector<std::string> snapshot_ids;
+  // The source's conflict strategy ([source.NAME] conflict_resolution): "inherit" (the
+  // master's) or a strategy name. Empty: an agent that does not say (the master keeps what
+  // it knew).
+  std::string conflict_resolution;
 };
 
 class ProtocolError : public std::runtime_error {

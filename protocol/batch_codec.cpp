@@ -43,6 +43,7 @@ std::string encodeBatch(const SourceBatch& batch) {
   root.set("v", kVersion);
   root.set("source", batch.source);
   root.set("source_type", batch.source_type);
+  if (!batch.conflict_resolution.empty()) root.set("conflict_resolution", batch.conflict_resolution);
   Object cal;
   cal.set("id", batch.calendar.id);
   cal.set("name", batch.calendar.name);
@@ -92,6 +93,9 @@ SourceBatch decodeBatch(const std::string& json) {
   SourceBatch batch;
   batch.source = required<std::string>(root, "source", "batch");
   batch.source_type = required<std::string>(root, "source_type", "batch");
+  if (root->has("conflict_resolution")) {
+    batch.conflict_resolution = required<std::string>(root, "conflict_resolution", "batch");
+  }
   const Object::Ptr cal = requiredObject(root, "calendar", "batch");
   batch.calendar.id = required<std::string>(cal, "id", "calendar");
   batch.calendar.name = required<std::string>(cal, "name", "calendar");

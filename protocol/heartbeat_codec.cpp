@@ -31,6 +31,7 @@ Object updateObject(const AgentUpdate& u) {
   if (!u.native_id.empty()) o.set("native_id", u.native_id);
   if (!u.uid.empty()) o.set("uid", u.uid);
   if (!u.ical.empty()) o.set("ical", u.ical);
+  if (!u.base_ical.empty()) o.set("base_ical", u.base_ical);
   if (!u.settings.empty()) {
     Object settings;
     for (const auto& [k, v] : u.settings) settings.set(k, v);
@@ -54,6 +55,7 @@ AgentUpdate updateFrom(const Object::Ptr& o, const std::string& where) {
   u.native_id = optional<std::string>(o, "native_id", where, "");
   u.uid = optional<std::string>(o, "uid", where, "");
   u.ical = optional<std::string>(o, "ical", where, "");
+  u.base_ical = optional<std::string>(o, "base_ical", where, "");
   if (o->has("settings")) {
     const Object::Ptr settings = json::requiredObject(o, "settings", where);
     for (const auto& [k, v] : *settings) {
@@ -70,6 +72,7 @@ Object outcomeObject(const UpdateOutcome& r) {
   o.set("id", r.id);
   o.set("ok", r.ok);
   o.set("retryable", r.retryable);
+  if (r.conflict) o.set("conflict", true);
   if (!r.error.empty()) o.set("error", r.error);
   if (!r.native_id.empty()) o.set("native_id", r.native_id);
   return o;
@@ -80,6 +83,7 @@ UpdateOutcome outcomeFrom(const Object::Ptr& o, const std::string& where) {
   r.id = required<std::int64_t>(o, "id", where);
   r.ok = required<bool>(o, "ok", where);
   r.retryable = optional<bool>(o, "retryable", where, true);
+  r.conflict = optional<bool>(o, "conflict", where, false);
   r.error = optional<std::string>(o, "error", where, "");
   r.native_id = optional<std::string>(o, "native_id", where, "");
   return r;

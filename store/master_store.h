@@ -61,7 +61,18 @@ struct DestinationCopy {
   std::string dest_calendar;
   std::string dest_native_id;
   std::string dest_etag;
-  std::string written_hash;  // source hash the copy was written from
+  std::string written_hash;  // source hash last merged into the copy; empty = rewrite from the source
+  // The destination round trip (master/destination_reader.h): the version both sides last
+  // agreed on (iCalendar, source form), the destination's rendering of it as read back
+  // (empty = not read back yet), the destination's edited version while it is not merged
+  // yet, and the source version an edit sent to the source was based on while that update
+  // (routed_update_id) is in flight.
+  std::string base_ical;
+  std::string base_rendering;
+  std::string dest_ical;
+  std::string route_base;
+  std::int64_t routed_update_id = 0;
+  bool dest_deleted = false;  // deleted at the destination; the deletion went to the source
 };
 
 // Everything one source calendar holds, sent after a resync: whatever else the store has
@@ -135,8 +146,10 @@ class MasterStore {
   // Objects of one agent that are not deleted.
   virtual std::vector<ObjectVersion> objectVersions(const std::string& agent_id) = 0;
 
-  // Work for the destination writer: Active objects without a copy or whose copy was
-  // written from another hash, and Deleted objects that still have a copy.
+  // Work for the destination writer: Active objects without a copy, whose copy was written
+  // from another hash or was edited at the destination, and Deleted objects that still have
+  // a copy. Copies held for a person (a conflict) or for a source (a deletion made at the
+  // destination, on its way) are left out.
   virtual std::vector<StoredObject> pendingWrites(std::size_t limit) = 0;
   virtual std::optional<DestinationCopy> copy(const ObjectKey& key) = 0;
   virtual std::vector<DestinationCopy> copies() = 0;
@@ -154,6 +167,8 @@ class MasterStore {
 // The store may be shared between threads: calls are serialized.
 std::unique_ptr<MasterStore> openSqliteMasterStore(const std::string& path);
 
+class RoundTripStore;
+
 // The master's whole database: objects, trust, update queues and audit, over one
 // connection.
 struct MasterDatabase {
@@ -162,6 +177,9 @@ struct MasterDatabase {
   std::unique_ptr<UpdateQueue> updates;
   std::unique_ptr<AuditLog> audit;
   std::unique_ptr<SyncControl> control;
+  // shared_ptr: RoundTripStore is declared in store/round_trip_store.h, which needs this
+  // file's types; a shared_ptr can be destroyed where the type is incomplete.
+  std::shared_ptr<RoundTripStore> roundtrip;
 };
 MasterDatabase openSqliteMasterDatabase(const std::string& path);
 

@@ -5,6 +5,8 @@
 #include <set>
 
 #include "store/master_store.h"
+#include "store/round_trip_store.h"
+#include "store/sqlite_copies.h"
 #include "store/sqlite_database.h"
 #include "store/sqlite_objects.h"
 #include "store/sqlite_schemas.h"
@@ -172,7 +174,10 @@ class SqliteMasterStore final : public MasterStore {
       select << "SELECT " + std::string(kObjectColumns) +
                     " FROM objects o LEFT JOIN destination_copies c ON c.agent_id = o.agent_id AND "
                     "c.source = o.source AND c.calendar_id = o.calendar_id AND c.native_id = o.native_id "
-                    "WHERE (o.state = 'active' AND (c.native_id IS NULL OR c.written_hash <> o.hash)) "
+                    "WHERE (o.state = 'active' AND (c.native_id IS NULL OR c.written_hash <> o.hash OR "
+                    "c.dest_ical <> '') AND COALESCE(c.dest_deleted, 0) = 0 AND NOT EXISTS (SELECT 1 FROM conflicts f "
+                    "WHERE f.agent_id = o.agent_id AND f.source = o.source AND f.calendar_id = o.calendar_id AND "
+                    "f.native_id = o.native_id AND f.applied = 0)) "
                     "OR (o.state = 'deleted' AND c.native_id IS NOT NULL) "
                     "ORDER BY o.updated_at, o.agent_id, o.source, o.calendar_id, o.native_id LIMIT ?",
           bind(static_cast<std::int64_t>(limit));
@@ -203,14 +208,7 @@ class SqliteMasterStore final : public MasterStore {
       session << "SELECT written_hash FROM destination_copies "
                  "WHERE agent_id = ? AND source = ? AND calendar_id = ? AND native_id = ?",
           useRef(k.agent_id), useRef(k.source), useRef(k.calendar_id), useRef(k.native_id), into(before_hash), now;
-      session << "INSERT INTO destination_copies (agent_id, source, calendar_id, native_id, copy_uid, dest_calendar, "
-                 "dest_native_id, dest_etag, written_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                 "ON CONFLICT (agent_id, source, calendar_id, native_id) DO UPDATE SET copy_uid = excluded.copy_uid, "
-                 "dest_calendar = excluded.dest_calendar, dest_native_id = excluded.dest_native_id, "
-                 "dest_etag = excluded.dest_etag, written_hash = excluded.written_hash",
-          useRef(k.agent_id), useRef(k.source), useRef(k.calendar_id), useRef(k.native_id), useRef(copy.copy_uid),
-          useRef(copy.dest_calendar), useRef(copy.dest_native_id), useRef(copy.dest_etag),
-          useRef(copy.written_hash), now;
+      sqlite::writeCopyRow(session, copy);
       insertJournal(session, {0, 0, actor, "copy-write", k, before_hash, copy.written_hash,
                               copy.dest_calendar + " " + copy.dest_native_id});
       transaction.commit();
@@ -290,21 +288,10 @@ class SqliteMasterStore final : public MasterStore {
 
   static std::vector<DestinationCopy> selectCopies(Session& session, const std::string& where_or_order,
                                                    const ObjectKey* key) {
-    std::vector<std::string> agent_ids, sources, calendar_ids, native_ids, copy_uids, dest_calendars,
-        dest_native_ids, dest_etags, written_hashes;
     Statement select(session);
-    select << "SELECT agent_id, source, calendar_id, native_id, copy_uid, dest_calendar, dest_native_id, "
-              "dest_etag, written_hash FROM destination_copies" + where_or_order,
-        into(agent_ids), into(sources), into(calendar_ids), into(native_ids), into(copy_uids), into(dest_calendars),
-        into(dest_native_ids), into(dest_etags), into(written_hashes);
+    select << "SELECT " + std::string(sqlite::kCopyColumns) + " FROM destination_copies" + where_or_order;
     if (key) select, useRef(key->agent_id), useRef(key->source), useRef(key->calendar_id), useRef(key->native_id);
-    select.execute();
-    std::vector<DestinationCopy> result;
-    for (std::size_t i = 0; i < agent_ids.size(); ++i) {
-      result.push_back({ObjectKey{agent_ids[i], sources[i], calendar_ids[i], native_ids[i]}, copy_uids[i],
-                        dest_calendars[i], dest_native_ids[i], dest_etags[i], written_hashes[i]});
-    }
-    return result;
+    return sqlite::fetchCopies(select);
   }
 
   // Newest first; every agent's entries when `agent_id` is empty.
@@ -357,6 +344,7 @@ MasterDatabase openSqliteMasterDatabase(const std::string& path) {
   result.updates = sqlite::makeUpdateQueue(db);
   result.audit = sqlite::makeAuditLog(db);
   result.control = sqlite::makeSyncControl(db);
+  result.roundtrip = sqlite::makeRoundTripStore(db);
   return result;
 }
 

@@ -167,6 +167,69 @@ void addSyncControl(Poco::Data::Session& session) {
   });
 }
 
+// The destination round trip (issue: agents on many machines, items 3 and 4): what each
+// copy was last agreed to be (the base of three-way merges), how the destination rendered
+// it, edits in flight to sources, conflicts waiting for a person, the destination's cursor
+// and each source's conflict strategy.
+void addDestinationRoundTrip(Poco::Data::Session& session) {
+  execute(session, {
+    // base_ical: the version both sides last agreed on, in the source's form (empty: unknown).
+    // base_rendering: the destination's own rendering of it, as last read back.
+    // dest_ical: the destination's version when it was edited there and not merged yet.
+    // route_base: the source version an edit sent to the source was based on, while it is in
+    // flight (routed_update_id); dest_deleted: the copy was deleted at the destination and
+    // the deletion was sent to the source.
+    "ALTER TABLE destination_copies ADD COLUMN base_ical TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE destination_copies ADD COLUMN base_rendering TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE destination_copies ADD COLUMN dest_ical TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE destination_copies ADD COLUMN route_base TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE destination_copies ADD COLUMN routed_update_id INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE destination_copies ADD COLUMN dest_deleted INTEGER NOT NULL DEFAULT 0",
+    // Copies written before this migration: their base is the stored version they were written from.
+    R"(UPDATE destination_copies SET base_ical = COALESCE((SELECT o.ical FROM objects o
+         WHERE o.agent_id = destination_copies.agent_id AND o.source = destination_copies.source
+           AND o.calendar_id = destination_copies.calendar_id AND o.native_id = destination_copies.native_id
+           AND o.hash = destination_copies.written_hash), ''))",
+    "CREATE INDEX destination_copies_by_uid ON destination_copies (dest_calendar, copy_uid)",
+    "CREATE INDEX destination_copies_by_location ON destination_copies (dest_calendar, dest_native_id)",
+    "CREATE INDEX destination_copies_by_update ON destination_copies (routed_update_id)",
+    R"(CREATE TABLE destination_cursors (
+         calendar_id TEXT PRIMARY KEY,
+         cursor      TEXT NOT NULL DEFAULT '',
+         updated_at  INTEGER NOT NULL DEFAULT 0))",
+    // status: 'open' | 'resolved'; fields: comma-separated field names; versions as iCalendar
+    // in the source's form. A resolved conflict is applied by the next destination pass.
+    R"(CREATE TABLE conflicts (
+         id               TEXT PRIMARY KEY,
+         agent_id         TEXT NOT NULL,
+         source           TEXT NOT NULL,
+         calendar_id      TEXT NOT NULL,
+         native_id        TEXT NOT NULL,
+         uid              TEXT NOT NULL DEFAULT '',
+         status           TEXT NOT NULL CHECK (status IN ('open', 'resolved')),
+         detected_at      INTEGER NOT NULL,
+         resolved_at      INTEGER NOT NULL DEFAULT 0,
+         resolved_by      TEXT NOT NULL DEFAULT '',
+         fields           TEXT NOT NULL DEFAULT '',
+         resolution       TEXT NOT NULL DEFAULT '',
+         base_ical        TEXT NOT NULL DEFAULT '',
+         base_rendering   TEXT NOT NULL DEFAULT '',
+         source_ical      TEXT NOT NULL DEFAULT '',
+         destination_ical TEXT NOT NULL DEFAULT '',
+         destination_etag TEXT NOT NULL DEFAULT '',
+         resolved_ical    TEXT NOT NULL DEFAULT '',
+         applied          INTEGER NOT NULL DEFAULT 0))",
+    "CREATE INDEX conflicts_by_object ON conflicts (agent_id, source, calendar_id, native_id, status)",
+    "CREATE INDEX conflicts_by_status ON conflicts (status, applied, detected_at)",
+    // conflict_resolution: a strategy name, or 'inherit' (the master's).
+    R"(CREATE TABLE source_policies (
+         agent_id            TEXT NOT NULL,
+         source              TEXT NOT NULL,
+         conflict_resolution TEXT NOT NULL DEFAULT 'inherit',
+         PRIMARY KEY (agent_id, source)))",
+  });
+}
+
 std::string randomEpoch() {
   std::random_device random;
   std::ostringstream hex;
@@ -209,7 +272,8 @@ void createAgentState(Poco::Data::Session& session) {
 }  // namespace
 
 const std::vector<Migration>& masterStoreMigrations() {
-  static const std::vector<Migration> migrations = {createMasterStore, addAgentLinks, addSyncControl};
+  static const std::vector<Migration> migrations = {createMasterStore, addAgentLinks, addSyncControl,
+                                                     addDestinationRoundTrip};
   return migrations;
 }
 

@@ -10,6 +10,7 @@
 
 #include "store/audit_log.h"
 #include "store/auth_store.h"
+#include "store/round_trip_store.h"
 #include "store/sqlite_database.h"
 #include "store/sync_control.h"
 #include "store/update_queue.h"
@@ -24,5 +25,6 @@ std::unique_ptr<SyncControl> makeSyncControl(std::shared_ptr<Database> db);
 // (source, calendar_id) of the agent's calendars taken out of the sync; ingest skips them.
 std::set<std::pair<std::string, std::string>> excludedCalendars(Poco::Data::Session& session,
                                                                 const std::string& agent_id);
+std::unique_ptr<RoundTripStore> makeRoundTripStore(std::shared_ptr<Database> db);
 
 }  // namespace calsync::store::sqlite

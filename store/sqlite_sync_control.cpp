@@ -192,19 +192,11 @@ class SqliteSyncControl final : public SyncControl {
 
   std::map<std::string, std::int64_t> conflictCounts() override {
     return db_->run("count conflicts", [](Session& session) {
-      std::map<std::string, std::int64_t> counts;
-      int tables = 0;
-      session << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'conflicts'", into(tables), now;
-      if (tables == 0) return counts;
-      session << "SELECT COUNT(*) FROM conflicts", into(counts["conflicts"]), now;
-      int has_status = 0;
-      session << "SELECT COUNT(*) FROM pragma_table_info('conflicts') WHERE name = 'status'", into(has_status), now;
-      if (has_status) {
-        std::vector<std::string> statuses;
-        std::vector<std::int64_t> per_status;
-        session << "SELECT status, COUNT(*) FROM conflicts GROUP BY status", into(statuses), into(per_status), now;
-        for (std::size_t i = 0; i < statuses.size(); ++i) counts["conflicts." + statuses[i]] = per_status[i];
-      }
+      std::map<std::string, std::int64_t> counts{{"open", 0}, {"resolved", 0}};
+      std::vector<std::string> statuses;
+      std::vector<std::int64_t> per_status;
+      session << "SELECT status, COUNT(*) FROM conflicts GROUP BY status", into(statuses), into(per_status), now;
+      for (std::size_t i = 0; i < statuses.size(); ++i) counts[statuses[i]] = per_status[i];
       return counts;
     });
   }

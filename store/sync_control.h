@@ -92,8 +92,7 @@ class SyncControl {
   virtual std::int64_t pendingWriteCount() = 0;
   // When the journal last recorded one of `actions`; 0 when never.
   virtual std::int64_t lastJournalAt(const std::vector<std::string>& actions) = 0;
-  // Row counts of optional tables that other features add ("conflicts.open", ...); empty
-  // when the table does not exist in this database.
+  // Conflicts by status ("open", "resolved").
   virtual std::map<std::string, std::int64_t> conflictCounts() = 0;
 };
 

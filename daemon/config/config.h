@@ -30,6 +30,7 @@ struct SourceConfig {
   std::vector<std::string> calendars;        // empty = all calendars of the source
   bool allow_metadata_updates = false;
   bool allow_event_updates = false;
+  std::string conflict_resolution = "inherit";   // or a strategy name, as [master] conflict_resolution
   bool enabled = true;
   Origin origin;
 };

@@ -167,6 +167,11 @@ std::vector<KeySpec> sourceKeys() {
       Key("allow_event_updates", KeyType::Bool, "false",
           "Let event edits made in the destination, the API or the UI be written back to this "
           "source."),
+      Key("conflict_resolution", KeyType::Enum, "inherit",
+          "What wins when this source and the destination both changed the same field of an event: "
+          "inherit ([master] conflict_resolution), source_wins, destination_wins, latest_wins, or manual "
+          "(queued for a person). The agent sends it to its master with its calendars.")
+          .choices({"inherit", "source_wins", "destination_wins", "latest_wins", "manual"}),
       Key("enabled", KeyType::Bool, "true", "Set to false to keep the section but stop syncing it."),
   };
 }

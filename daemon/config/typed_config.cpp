@@ -72,6 +72,7 @@ Config typedConfig(std::map<std::string, SectionValues> sections) {
       source.calendars = splitList(section.values.at("calendars"));
       source.allow_metadata_updates = section.values.at("allow_metadata_updates") == "true";
       source.allow_event_updates = section.values.at("allow_event_updates") == "true";
+      source.conflict_resolution = section.values.at("conflict_resolution");
       source.enabled = section.values.at("enabled") == "true";
       source.origin = section.origin;
       config.sources.push_back(std::move(source));

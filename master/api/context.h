@@ -41,6 +41,7 @@ void addStatusRoutes(Router& router, Context& context);
 void addPlanRoutes(Router& router, Context& context);
 void addOAuthConfigRoutes(Router& router, Context& context);   // sign-ins and cloud calendars
 void addDestinationRoutes(Router& router, Context& context);   // destination switch, end-to-end run
+void addConflictRoutes(Router& router, Context& context);
 
 // Shared by route files.
 std::string timeText(std::int64_t epoch_seconds);   // ISO 8601 UTC, "" for 0

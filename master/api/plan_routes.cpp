@@ -29,7 +29,7 @@ Poco::JSON::Array itemsJson(const std::vector<PlannedWrite>& items, bool with_re
 
 void plan(Context& context, Request& request) {
   const auto limit = static_cast<std::size_t>(request.queryInt("limit", kDefaultLimit, 1, kMaxLimit));
-  const DestinationPlan planned = planDestinationWrites(context.runtime.store(), limit);
+  const DestinationPlan planned = planDestinationWrites(context.runtime.store(), context.runtime.roundtrip(), limit);
   const auto destination = context.runtime.destinationInfo();
   Poco::JSON::Object body;
   body.set("destination", destination.name);

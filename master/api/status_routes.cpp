@@ -54,8 +54,7 @@ void stats(Context& context, Request& request) {
   body.set("copies", count("copies"));
   body.set("pending_writes", context.runtime.control().pendingWriteCount());
   body.set("updates", countsJson(updateTotals(context)));
-  const auto conflicts = context.runtime.control().conflictCounts();
-  if (!conflicts.empty()) body.set("conflicts", countsJson(conflicts));
+  body.set("conflicts", countsJson(context.runtime.control().conflictCounts()));
   body.set("journal_entries", count("journal"));
   body.set("last_destination_write", timeText(lastDestinationWrite(context)));
   request.send(200, body);

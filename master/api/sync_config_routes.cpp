@@ -192,7 +192,7 @@ void stopSyncing(Context& context, Request& request) {
   context.runtime.audit().append({0, 0, request.actor, "calendar.exclude", public_id,
                                   "{\"syncing\":true}",
                                   "{\"syncing\":false,\"objects_retired\":" + std::to_string(retired) + "}"});
-  context.runtime.notifyChanges();
+  context.runtime.requestDestinationPass();
   Poco::JSON::Object answer =
       ruleAnswer(calendar->agent_id, calendar->source, calendar->calendar.id, false, update_id);
   answer.set("name", calendar->calendar.name);

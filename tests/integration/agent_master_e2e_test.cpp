@@ -16,6 +16,7 @@
 #include "core/date_time.h"
 #include "net/http_client.h"
 #include "child_process.h"
+#include "dav_calendar.h"
 #include "process.h"
 #include "radicale_server.h"
 
@@ -331,6 +332,50 @@ TEST_F(AgentMasterEndToEnd, TheMasterApiPushesSettingsCreatesEventsAndRetiresACa
   EXPECT_EQ(master.wait(30000), 0) << log("master.log");
   agent.signal(SIGTERM);
   EXPECT_EQ(agent.wait(30000), 0) << log("agent.log");
+}
+
+TEST_F(AgentMasterEndToEnd, AnEditAtTheDestinationReachesTheAgentsSource) {
+  testing::Process master({kCalsyncd, "--config", (dir_ / "master.ini").string()}, (dir_ / "master.log").string());
+  ASSERT_TRUE(eventually([&] { return health().find("\"status\"") != std::string::npos; })) << log("master.log");
+  writeAgentConfig(createToken(), true);
+  const auto agentCycle = [&] {
+    return testing::runProcess({kCalsyncd, "--config", (dir_ / "agent.ini").string(), "--once"},
+                               (dir_ / "agent.log").string());
+  };
+  ASSERT_EQ(agentCycle(), 0) << log("agent.log");
+  ASSERT_TRUE(eventually([&] { return health().find("\"copies\":1") != std::string::npos; }))
+      << health() << log("master.log");
+
+  // Someone renames the copy in the consolidated calendar with their CalDAV client.
+  testing::DavCalendar consolidated(destination_, "office");
+  const auto copy = consolidated.copyOf("kickoff@agent-e2e");
+  ASSERT_TRUE(copy) << log("master.log");
+  ASSERT_EQ(consolidated.editLine(*copy, "SUMMARY:", "SUMMARY:Kick-off (room 3)") / 100, 2);
+  // The master reads the destination on every pass; a heartbeat that brings changes starts
+  // one at once (here a new event at the agent's source).
+  putSourceEvent("nudge@agent-e2e", "Another meeting", 3);
+  ASSERT_EQ(agentCycle(), 0) << log("agent.log");
+  auto http = apiClient();
+  ASSERT_TRUE(eventually([&] {
+    return http.send({"GET", base_ + "/sync/queues/status", admin(), ""}).body.find("\"kind\":\"event_update\"") !=
+           std::string::npos;
+  })) << http.send({"GET", base_ + "/sync/queues/status", admin(), ""}).body << log("master.log");
+
+  // The agent's next heartbeat brings the edit, and the agent writes it to its source.
+  ASSERT_EQ(agentCycle(), 0) << log("agent.log");
+  testing::DavCalendar work(source_, "laptop");
+  const auto at_source = work.byUid("kickoff@agent-e2e");
+  ASSERT_TRUE(at_source);
+  EXPECT_EQ(testing::propertyValue(at_source->data, "SUMMARY"), "Kick-off (room 3)")
+      << log("agent.log") << log("master.log");
+  EXPECT_EQ(at_source->data.find("X-CALSYNC-ORIGIN"), std::string::npos);
+  ASSERT_TRUE(eventually([&] {
+    return http.send({"GET", base_ + "/sync/queues/status", admin(), ""}).body.find("\"status\":\"processed\"") !=
+           std::string::npos;
+  }));
+
+  master.signal(SIGTERM);
+  EXPECT_EQ(master.wait(30000), 0) << log("master.log");
 }
 
 }  // namespace

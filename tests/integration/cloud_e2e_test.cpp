@@ -6,9 +6,9 @@
 //
 // To extend: a new scenario writes its source calendars with writeTeamCalendar()-like helpers,
 // picks a destination section (googleDestination() / graphDestination()) and reads the result
-// with the matching server's C++ API. Edits flowing back from a destination to a CalDAV source
-// will plug in here once the master's round trip exists: add a [source.shared] caldav section
-// (see standalone_e2e_test.cpp) and edit through GoogleTestServer::patchEvent.
+// with the matching server's C++ API. Edits made at a destination (through the test server's
+// own API, as a user would) flow back to a CalDAV source on Radicale (the round-trip tests at
+// the end).
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -26,7 +26,9 @@
 #include "oauth/json_access.h"
 #include "oauth/rfc3339.h"
 #include "child_process.h"
+#include "dav_calendar.h"
 #include "process.h"
+#include "radicale_server.h"
 #include "tests/servers/google/google_test_server.h"
 #include "tests/servers/graph/graph_test_server.h"
 
@@ -322,6 +324,100 @@ TEST_F(CloudEndToEnd, IcsIntoGraphEventByEventAndARevokedSignInLosesNothing) {
   signInGraph();
   ASSERT_EQ(runOnce(), 0) << log();
   EXPECT_EQ(graph_.eventIds(kMailbox, graph_calendar_).size(), 5u);
+  EXPECT_EQ(graph_.notifyingWrites(), 0);
+}
+
+// Edits made at a cloud destination flow back to a CalDAV source (Radicale).
+class CloudRoundTrip : public CloudEndToEnd {
+ protected:
+  void SetUp() override {
+    CloudEndToEnd::SetUp();
+    radicale_ = std::make_unique<testing::RadicaleServer>();
+    source_ = std::make_unique<testing::DavCalendar>(radicale_->makeCalendar("ana", "work"), "ana");
+    const std::int64_t start = now_ + 2 * kDay;
+    ASSERT_LT(source_->create("retro@cloud", "DTSTART:" + epochToUtc(start).toIcalValue() + "\r\nDTEND:" +
+                                                 epochToUtc(start + 3600).toIcalValue() +
+                                                 "\r\nSUMMARY:Retro\r\nLOCATION:Room 1\r\n"),
+              300);
+  }
+  void writeRoundTripConfig(const std::string& destination) {
+    std::ofstream f(dir_ / "calsyncd.ini");
+    f << "[daemon]\nmode = standalone\ndata_dir = " << (dir_ / "data").string() << "\nlog_level = info\n\n"
+      << "[agent]\nid = e2e-agent\nsync_interval = 1h\nwindow_past = 30d\nwindow_future = 90d\n\n"
+      << "[master]\nlisten = 127.0.0.1:" << testing::pickFreePort() << "\nallow_plain_http = true\n\n"
+      << destination << "\n"
+      << "[source.shared]\ntype = caldav\nurl = " << radicale_->baseUrl() << "/ana/work/\nusername = ana\n"
+      << "password = x\nallow_event_updates = true\n";
+  }
+  std::string sourceProperty(const std::string& name) {
+    auto e = source_->byUid("retro@cloud");
+    return e ? testing::propertyValue(e->data, name) : "<gone>";
+  }
+
+  std::unique_ptr<testing::RadicaleServer> radicale_;
+  std::unique_ptr<testing::DavCalendar> source_;
+};
+
+TEST_F(CloudRoundTrip, AnEditAtTheGoogleDestinationReachesTheCaldavSource) {
+  google_.oauth().addClient("e2e-client", "e2e-secret");
+  google_.addCalendar(kGoogleCalendar, "Consolidated", "Europe/Berlin");
+  signInGoogle();
+  writeRoundTripConfig(googleDestination());
+  ASSERT_EQ(runOnce(), 0) << log();
+  auto events = googleEvents();
+  ASSERT_TRUE(events.count("Retro")) << log();
+  const std::string id = json::text(events.at("Retro"), "id");
+
+  // The user renames it and changes the room in Google Calendar.
+  google_.patchEvent(kGoogleCalendar, id, R"json({"summary":"Retro (Friday)","location":"Room 2"})json");
+  ASSERT_EQ(runOnce(), 0) << log();
+  EXPECT_EQ(sourceProperty("SUMMARY"), "Retro (Friday)") << log();
+  EXPECT_EQ(sourceProperty("LOCATION"), "Room 2");
+  EXPECT_EQ(source_->byUid("retro@cloud")->data.find("ORGANIZER"), std::string::npos)
+      << "what Google fills in on its own (the calendar as organizer) stays there";
+
+  // The source's next read brings it back: no more writes on either side.
+  ASSERT_EQ(runOnce(), 0) << log();
+  const std::string etag = json::text(json::parseObject(*google_.eventJson(kGoogleCalendar, id), "e"), "etag");
+  const std::string source_etag = source_->byUid("retro@cloud")->etag;
+  ASSERT_EQ(runOnce(), 0) << log();
+  EXPECT_EQ(json::text(json::parseObject(*google_.eventJson(kGoogleCalendar, id), "e"), "etag"), etag)
+      << "no ping-pong at Google\n" << log();
+  EXPECT_EQ(source_->byUid("retro@cloud")->etag, source_etag);
+  EXPECT_EQ(google_.liveEventIds(kGoogleCalendar).size(), 1u);
+  EXPECT_EQ(google_.notifyingWrites(), 0);
+}
+
+TEST_F(CloudRoundTrip, AnEditAtTheGraphDestinationReachesTheCaldavSource) {
+  graph_.oauth().addClient("e2e-graph", "");
+  graph_.addMailbox(kMailbox);
+  graph_calendar_ = graph_.addCalendar(kMailbox, "Calendar");
+  signInGraph();
+  writeRoundTripConfig(graphDestination());
+  ASSERT_EQ(runOnce(), 0) << log();
+  const auto ids = graph_.eventIds(kMailbox, graph_calendar_);
+  ASSERT_EQ(ids.size(), 1u) << log();
+
+  // The user renames it in Outlook on the web.
+  graph_.updateEvent(kMailbox, ids[0], R"json({"subject":"Retro (moved online)"})json");
+  ASSERT_EQ(runOnce(), 0) << log();
+  EXPECT_EQ(sourceProperty("SUMMARY"), "Retro (moved online)") << log();
+  EXPECT_EQ(sourceProperty("LOCATION"), "Room 1") << "what nobody edited stays";
+
+  ASSERT_EQ(runOnce(), 0) << log();
+  const std::string key = json::text(json::parseObject(*graph_.eventJson(kMailbox, ids[0]), "e"), "changeKey");
+  const std::string source_etag = source_->byUid("retro@cloud")->etag;
+  ASSERT_EQ(runOnce(), 0) << log();
+  EXPECT_EQ(json::text(json::parseObject(*graph_.eventJson(kMailbox, ids[0]), "e"), "changeKey"), key)
+      << "no ping-pong at Graph\n" << log();
+  EXPECT_EQ(source_->byUid("retro@cloud")->etag, source_etag);
+
+  // A deletion in Outlook deletes the source event.
+  graph_.deleteEvent(kMailbox, ids[0]);
+  ASSERT_EQ(runOnce(), 0) << log();
+  EXPECT_FALSE(source_->byUid("retro@cloud")) << log();
+  ASSERT_EQ(runOnce(), 0) << log();
+  EXPECT_TRUE(graph_.eventIds(kMailbox, graph_calendar_).empty()) << "not written again";
   EXPECT_EQ(graph_.notifyingWrites(), 0);
 }
 

@@ -205,5 +205,52 @@ TEST_F(EwsEndToEnd, ADestinationThatLostItsMappingAdoptsTheCopiesInsteadOfDuplic
   EXPECT_EQ(server_->items(destination_).size(), 3u) << log();
 }
 
+TEST_F(EwsEndToEnd, EditsAndDeletionsAtTheDestinationReachTheSource) {
+  fillSource();
+  ASSERT_EQ(runOnce(), 0) << log();
+  const auto copies = server_->items(destination_);
+  const ItemState* review = copyOf(copies, "Design review");
+  const ItemState* offsite = copyOf(copies, "Betriebsausflug – Grüße aus Köln 🎉");
+  ASSERT_TRUE(review && offsite) << log();
+  // Someone working in the office mailbox moves the review to another room and renames it,
+  // and deletes the offsite.
+  server_->updateItem(review->id, [](ItemSpec& spec) {
+    spec.subject = "Design review (Raum 5)";
+    spec.location = "Raum 5";
+  });
+  server_->deleteItem(offsite->id);
+
+  ASSERT_EQ(runOnce(), 0) << log();
+  const auto source_review = server_->item(review_);
+  ASSERT_TRUE(source_review.has_value());
+  EXPECT_EQ(source_review->spec.subject, "Design review (Raum 5)") << log();
+  EXPECT_EQ(source_review->spec.location, "Raum 5");
+  EXPECT_EQ(source_review->spec.body, "Agenda: <alles>") << "fields nobody edited stay as they were";
+  EXPECT_EQ(source_review->spec.start, today_ + 3 * kDay + 14 * kHour);
+  EXPECT_TRUE(source_review->extended_properties.empty() ||
+              !source_review->extended_properties.count(kOriginKey))
+      << "an original never gets the origin marker";
+  EXPECT_FALSE(server_->item(offsite_).has_value()) << "deleted at the source too\n" << log();
+  EXPECT_TRUE(server_->item(standup_).has_value());
+
+  // The source's next read brings the edit back; nothing is written again after that.
+  ASSERT_EQ(runOnce(), 0) << log();
+  std::map<std::string, std::string> keys;
+  for (const auto& folder : {source_, destination_}) {
+    for (const auto& item : server_->items(folder)) keys[item.id] = item.change_key;
+  }
+  ASSERT_EQ(runOnce(), 0) << log();
+  for (const auto& folder : {source_, destination_}) {
+    for (const auto& item : server_->items(folder)) {
+      EXPECT_EQ(item.change_key, keys[item.id]) << item.spec.subject << " was written again";
+    }
+  }
+  EXPECT_EQ(server_->items(destination_).size(), 2u);
+  EXPECT_EQ(server_->items(source_).size(), 2u);
+  for (const auto& write : server_->writes()) {
+    EXPECT_TRUE(write.send_invitations.empty() || write.send_invitations == "SendToNone") << write.operation;
+  }
+}
+
 }  // namespace
 }  // namespace calsync

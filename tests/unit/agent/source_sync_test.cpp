@@ -128,5 +128,23 @@ TEST_F(SourceSyncTest, CalendarFilterSelectsByIdOrName) {
   EXPECT_EQ(batches[0].calendar.id, "a");
 }
 
+TEST_F(SourceSyncTest, TellsTheMasterItsConflictStrategyAndWhenItChanges) {
+  source_.put("cal", simpleObject("a", kNow + 3600, "A"));
+  SourceSync manual(*state_, "work", "memory", source_, "manual");
+  manual.run(window_, {}, [] { return false; });
+  auto batches = queued();
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(batches[0].conflict_resolution, "manual");
+  drain();
+  manual.run(window_, {}, [] { return false; });
+  EXPECT_EQ(state_->outboxSize(), 0u) << "said once, not every cycle";
+  SourceSync changed(*state_, "work", "memory", source_, "source_wins");
+  changed.run(window_, {}, [] { return false; });
+  batches = queued();
+  ASSERT_EQ(batches.size(), 1u) << "a new strategy is news for the master";
+  EXPECT_EQ(batches[0].conflict_resolution, "source_wins");
+  EXPECT_TRUE(batches[0].upserts.empty());
+}
+
 }  // namespace
 }  // namespace calsync::agent

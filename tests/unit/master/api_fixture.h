@@ -34,7 +34,7 @@ class ApiFixture : public ::testing::Test {
     setup.type = "memory";
     setup.connector = std::move(destination);
     runtime_ = std::make_unique<MasterRuntime>(
-        MasterStores{*db_.objects, *db_.auth, *db_.updates, *db_.audit, *db_.control}, std::move(setup), health_);
+        storesOf(db_), std::move(setup), health_);
     HttpApiOptions options;
     options.listen = "127.0.0.1:0";
     options.mode = "master";
@@ -77,7 +77,7 @@ class ApiFixture : public ::testing::Test {
   HeartbeatResponse send(std::vector<protocol::BatchObject> upserts, const std::string& calendar = "cal",
                          const std::string& agent = "agent-1", bool writable = true) {
     protocol::SourceBatch batch{"work", "memory", {calendar, "Calendar " + calendar, "", "", writable}, std::move(upserts),
-                                {}, false, {}};
+                                {}, false, {}, ""};
     HeartbeatRequest request;
     request.agent_id = agent;
     request.agent_name = agent;

@@ -125,7 +125,7 @@ class ConfigApiFixture : public ::testing::Test {
   // Serves the API; `destination` is what the master writes (none by default).
   void serve(DestinationSetup destination = {}) {
     db_ = store::openSqliteMasterDatabase((dir_.path() / "master.db").string());
-    runtime_ = std::make_unique<MasterRuntime>(MasterStores{*db_.objects, *db_.auth, *db_.updates, *db_.audit, *db_.control},
+    runtime_ = std::make_unique<MasterRuntime>(storesOf(db_),
                                                std::move(destination), health_);
     daemon_.runtime = runtime_.get();
     HttpApiOptions options;

@@ -13,7 +13,9 @@ using testing::simpleObject;
 class DestinationPlanTest : public MasterFixture {
  protected:
   WriteReport write() {
-    DestinationWriter writer(*store_, destination_, "dest");
+    UpdateBroker broker(*db_.updates, {});
+    RoundTripContext context{*store_, *db_.roundtrip, broker, destination_, "dest", ConflictStrategy::LatestWins};
+    DestinationWriter writer(context);
     return writer.run([] { return false; });
   }
   static std::vector<std::string> uids(const std::vector<PlannedWrite>& items) {
@@ -27,20 +29,20 @@ class DestinationPlanTest : public MasterFixture {
 
 TEST_F(DestinationPlanTest, PredictsCreatesUpdatesAndDeletesWithoutWriting) {
   send({item(simpleObject("a", kNow, "Alpha")), item(simpleObject("b", kNow, "Beta"))});
-  DestinationPlan plan = planDestinationWrites(*store_, 100);
+  DestinationPlan plan = planDestinationWrites(*store_, *db_.roundtrip, 100);
   EXPECT_EQ(uids(plan.create), (std::vector<std::string>{"a", "b"}));
   EXPECT_TRUE(plan.update.empty() && plan.remove.empty() && plan.held.empty());
   EXPECT_EQ(plan.create[0].summary, plan.create[0].uid == "a" ? "Alpha" : "Beta");
   EXPECT_EQ(plan.create[0].key.source, "work");
   EXPECT_EQ(destination_.writes, 0) << "a dry run writes nothing";
-  EXPECT_EQ(planDestinationWrites(*store_, 100).create.size(), 2u) << "and changes nothing in the store";
+  EXPECT_EQ(planDestinationWrites(*store_, *db_.roundtrip, 100).create.size(), 2u) << "and changes nothing in the store";
 
   WriteReport report = write();
   EXPECT_EQ(report.created, plan.create.size());
-  EXPECT_TRUE(planDestinationWrites(*store_, 100).create.empty()) << "after the write nothing is left to plan";
+  EXPECT_TRUE(planDestinationWrites(*store_, *db_.roundtrip, 100).create.empty()) << "after the write nothing is left to plan";
 
   send({item(simpleObject("a", kNow, "Alpha, moved"))}, {"b.ics"});
-  plan = planDestinationWrites(*store_, 100);
+  plan = planDestinationWrites(*store_, *db_.roundtrip, 100);
   EXPECT_EQ(uids(plan.update), std::vector<std::string>{"a"});
   EXPECT_EQ(plan.update[0].summary, "Alpha, moved");
   EXPECT_EQ(uids(plan.remove), std::vector<std::string>{"b"});
@@ -53,7 +55,7 @@ TEST_F(DestinationPlanTest, PredictsCreatesUpdatesAndDeletesWithoutWriting) {
 TEST_F(DestinationPlanTest, ATombstoneWithoutACopyNeedsNoWrite) {
   send({item(simpleObject("a", kNow, "Alpha"))});
   send({}, {"a.ics"});   // deleted before it was ever written
-  const DestinationPlan plan = planDestinationWrites(*store_, 100);
+  const DestinationPlan plan = planDestinationWrites(*store_, *db_.roundtrip, 100);
   EXPECT_TRUE(plan.create.empty() && plan.remove.empty() && plan.update.empty());
   EXPECT_EQ(write().deleted, 0u);
 }
@@ -62,7 +64,7 @@ TEST_F(DestinationPlanTest, AStoredVersionThatDoesNotParseIsHeldWithAReason) {
   protocol::BatchObject broken = item(simpleObject("x", kNow, "X"));
   broken.ical = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n";   // no event in it
   send({broken});
-  const DestinationPlan plan = planDestinationWrites(*store_, 100);
+  const DestinationPlan plan = planDestinationWrites(*store_, *db_.roundtrip, 100);
   ASSERT_EQ(plan.held.size(), 1u);
   EXPECT_NE(plan.held[0].reason.find("does not parse"), std::string::npos);
   EXPECT_TRUE(plan.create.empty());
@@ -71,10 +73,10 @@ TEST_F(DestinationPlanTest, AStoredVersionThatDoesNotParseIsHeldWithAReason) {
 
 TEST_F(DestinationPlanTest, ALimitCutsTheListAndSaysSo) {
   send({item(simpleObject("a", kNow, "A")), item(simpleObject("b", kNow, "B")), item(simpleObject("c", kNow, "C"))});
-  const DestinationPlan cut = planDestinationWrites(*store_, 2);
+  const DestinationPlan cut = planDestinationWrites(*store_, *db_.roundtrip, 2);
   EXPECT_EQ(cut.create.size(), 2u);
   EXPECT_TRUE(cut.truncated);
-  EXPECT_FALSE(planDestinationWrites(*store_, 3).truncated);
+  EXPECT_FALSE(planDestinationWrites(*store_, *db_.roundtrip, 3).truncated);
 }
 
 }  // namespace

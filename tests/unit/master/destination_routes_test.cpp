@@ -98,7 +98,7 @@ TEST_F(DestinationRoutesTest, EndToEndInMasterModeWritesWhatAgentsDeliveredAndRe
 
   // An agent delivered two events.
   const auto deliver = [&](std::vector<std::string> icals, std::int64_t sequence) {
-    protocol::SourceBatch batch{"team", "ics", {"team.ics", "Team", "", "", true}, {}, {}, false, {}};
+    protocol::SourceBatch batch{"team", "ics", {"team.ics", "Team", "", "", true}, {}, {}, false, {}, ""};
     for (const auto& text : icals) {
       const CalendarObject o = ical::parse(text).objects.front();
       batch.upserts.push_back({o.uid, o.uid, contentHash(o), text, o.span_start_utc, o.span_end_utc, true});

@@ -11,7 +11,9 @@ using testing::simpleObject;
 class DestinationWriterTest : public MasterFixture {
  protected:
   WriteReport write() {
-    DestinationWriter writer(*store_, destination_, "dest");
+    UpdateBroker broker(*db_.updates, {});
+    RoundTripContext context{*store_, *db_.roundtrip, broker, destination_, "dest", strategy_};
+    DestinationWriter writer(context);
     return writer.run([] { return false; });
   }
   const CalendarObject* copyOf(const std::string& uid) {
@@ -22,6 +24,7 @@ class DestinationWriterTest : public MasterFixture {
     return nullptr;
   }
   testing::InMemoryConnector destination_{{{"dest", "Consolidated", "", "", true}}};
+  ConflictStrategy strategy_ = ConflictStrategy::SourceWins;
 };
 
 TEST_F(DestinationWriterTest, WritesMarkedCopiesOnceAndFollowsChanges) {
@@ -52,8 +55,7 @@ TEST_F(DestinationWriterTest, ALostMappingAdoptsTheCopyInsteadOfDuplicating) {
   send({item(simpleObject("a", kNow, "A"))});
   write();
   // A new store (state lost), fed the same source again.
-  store_ = store::openSqliteMasterStore((dir_ / "fresh.db").string());
-  sequence_ = 0;
+  loseState("fresh.db");
   send({item(simpleObject("a", kNow, "A"))}, {}, "epoch-2");
   auto report = write();
   EXPECT_EQ(report.adopted, 1u);
@@ -72,19 +74,40 @@ TEST_F(DestinationWriterTest, AnEventCalsyncDidNotWriteIsLeftAlone) {
   EXPECT_EQ(store_->pendingWrites(10).size(), 1u) << "it stays pending, visible, not forgotten";
 }
 
-TEST_F(DestinationWriterTest, AnEditedCopyIsRewrittenFromItsSource) {
+TEST_F(DestinationWriterTest, AWriteThatLosesToAnEditIsMergedAndSettledByTheStrategy) {
   send({item(simpleObject("a", kNow, "A"))});
   write();
-  // Someone edits the copy (new etag), then the source changes: the stale etag conflicts,
-  // the writer re-reads, sees its own marker and writes the source's version.
+  // Someone edits the copy (new etag), then the source changes the same field: the stale
+  // etag conflicts, the writer re-reads, merges, and the strategy decides.
   auto& stored = destination_.objects("dest").begin()->second;
   CalendarObject edited = stored.object;
   edited.components[0].summary = "edited in destination";
   destination_.put("dest", edited);
   send({item(simpleObject("a", kNow, "A2"))});
   auto report = write();
-  EXPECT_EQ(report.failed, 0u);
-  EXPECT_EQ(copyOf("a")->components[0].summary, "A2");
+  EXPECT_EQ(report.failed, 0u) << report.first_error;
+  EXPECT_EQ(copyOf("a")->components[0].summary, "A2") << "source_wins";
+  EXPECT_EQ(report.routed, 0u);
+}
+
+TEST_F(DestinationWriterTest, AWriteThatLosesToAnEditKeepsItUnderDestinationWins) {
+  strategy_ = ConflictStrategy::DestinationWins;
+  send({item(simpleObject("a", kNow, "A"))});
+  write();
+  auto& stored = destination_.objects("dest").begin()->second;
+  CalendarObject edited = stored.object;
+  edited.components[0].summary = "edited in destination";
+  destination_.put("dest", edited);
+  send({item(simpleObject("a", kNow, "A2"))});
+  auto report = write();
+  EXPECT_EQ(report.failed, 0u) << report.first_error;
+  EXPECT_EQ(copyOf("a")->components[0].summary, "edited in destination");
+  EXPECT_EQ(report.routed, 1u) << "the destination's version goes to the source";
+  const auto queued = db_.updates->list({});
+  ASSERT_EQ(queued.size(), 1u);
+  EXPECT_EQ(queued[0].update.kind, AgentUpdate::Kind::EventUpdate);
+  EXPECT_NE(queued[0].update.ical.find("SUMMARY:edited in destination"), std::string::npos);
+  EXPECT_EQ(queued[0].update.ical.find("X-CALSYNC-ORIGIN"), std::string::npos) << "no origin marker on an original";
 }
 
 TEST_F(DestinationWriterTest, OutOfWindowCopiesAreNotTouched) {

@@ -14,7 +14,7 @@ TEST_F(IngestTest, AcknowledgesAndIgnoresReplays) {
   EXPECT_EQ(response.acknowledged_sequence, 1);
   EXPECT_TRUE(response.error.empty());
   // The same batch again (a retry after a lost response) is acknowledged, not stored twice.
-  protocol::SourceBatch batch{"work", "memory", {"cal", "Calendar", "", "", true}, {item(a)}, {}, false, {}};
+  protocol::SourceBatch batch{"work", "memory", {"cal", "Calendar", "", "", true}, {item(a)}, {}, false, {}, ""};
   Ingest ingest(*store_);
   auto replay = ingest.handle({"agent-1", "Agent one", "epoch-1", {{1, protocol::encodeBatch(batch)}}, "", {}});
   EXPECT_EQ(replay.acknowledged_sequence, 1);
@@ -24,7 +24,7 @@ TEST_F(IngestTest, AcknowledgesAndIgnoresReplays) {
 
 TEST_F(IngestTest, AMalformedBatchStopsTheRunButKeepsWhatCameBefore) {
   auto a = simpleObject("a", kNow, "A");
-  protocol::SourceBatch good{"work", "memory", {"cal", "Calendar", "", "", true}, {item(a)}, {}, false, {}};
+  protocol::SourceBatch good{"work", "memory", {"cal", "Calendar", "", "", true}, {item(a)}, {}, false, {}, ""};
   Ingest ingest(*store_);
   auto response = ingest.handle(
       {"agent-1", "Agent one", "e", {{1, protocol::encodeBatch(good)}, {2, "{\"v\":1,\"source\":7}"}, {3, "{}"}}, "", {}});
@@ -57,9 +57,11 @@ TEST(BatchCodec, RoundTripsEveryField) {
                               {{"n", "u", "h", "BEGIN:VCALENDAR\r\n", -5, 9223372036854775807LL, false}},
                               {"x", "y"},
                               false,
-                              {}};
+                              {},
+                              "manual"};
   auto back = protocol::decodeBatch(protocol::encodeBatch(batch));
   EXPECT_EQ(back.calendar.name, "Café ☕");
+  EXPECT_EQ(back.conflict_resolution, "manual");
   EXPECT_EQ(back.calendar.description, "d\n\"q\"");
   ASSERT_EQ(back.upserts.size(), 1u);
   EXPECT_EQ(back.upserts[0].span_start_utc, -5);

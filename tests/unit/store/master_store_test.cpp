@@ -47,7 +47,14 @@ IngestBatch batch(std::int64_t sequence, std::vector<StoredObject> upserts = {},
 }
 
 DestinationCopy copyOf(const StoredObject& o, const std::string& written_hash) {
-  return {o.key, "copy-" + o.uid, "dest", "dest-" + o.key.native_id, "etag-1", written_hash};
+  DestinationCopy copy;
+  copy.key = o.key;
+  copy.copy_uid = "copy-" + o.uid;
+  copy.dest_calendar = "dest";
+  copy.dest_native_id = "dest-" + o.key.native_id;
+  copy.dest_etag = "etag-1";
+  copy.written_hash = written_hash;
+  return copy;
 }
 
 std::vector<std::string> nativeIds(const std::vector<StoredObject>& objects) {

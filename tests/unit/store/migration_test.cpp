@@ -5,6 +5,7 @@
 
 #include "store/agent_state.h"
 #include "store/master_store.h"
+#include "store/sqlite_database.h"
 #include "store/sqlite_schemas.h"
 #include "tests/unit/store/store_test_support.h"
 
@@ -48,11 +49,35 @@ TEST(StoreMigrations, MasterStoreCreatesSchemaInNewParentDirectories) {
   const auto tables = tableNames(path);
   for (const char* table : {"agents", "calendars", "objects", "destination_copies", "journal",
                             "objects_by_state_and_span", "enrollment_tokens", "agent_credentials", "agent_updates",
-                            "audit", "agent_sync_settings", "calendar_rules", "agent_reports", "event_requests"}) {
+                            "audit", "agent_sync_settings", "calendar_rules", "agent_reports", "event_requests",
+                            "destination_cursors", "conflicts", "source_policies", "destination_copies_by_uid"}) {
     EXPECT_TRUE(tables.count(table)) << table;
   }
   EXPECT_EQ(userVersion(path), static_cast<int>(sqlite::masterStoreMigrations().size()));
   EXPECT_EQ(journalMode(path), "wal");
+}
+
+TEST(StoreMigrations, CopiesWrittenBeforeTheRoundTripGetTheirBase) {
+  ScratchDir dir;
+  const std::string path = dir.file("master.db");
+  {
+    // A master store as the previous release left it: the first two migrations only.
+    const auto& all = sqlite::masterStoreMigrations();
+    sqlite::Database old("master store", path, {all[0], all[1]});
+    auto session = rawSession(path);
+    session << "INSERT INTO agents (id) VALUES ('a1')", now;
+    session << "INSERT INTO objects (agent_id, source, calendar_id, native_id, uid, hash, ical, state) VALUES "
+               "('a1', 's', 'c', 'n1', 'u1', 'h1', 'BEGIN:VCALENDAR-1', 'active'), "
+               "('a1', 's', 'c', 'n2', 'u2', 'h2-new', 'BEGIN:VCALENDAR-2', 'active')",
+        now;
+    session << "INSERT INTO destination_copies (agent_id, source, calendar_id, native_id, copy_uid, written_hash) "
+               "VALUES ('a1', 's', 'c', 'n1', 'copy-1', 'h1'), ('a1', 's', 'c', 'n2', 'copy-2', 'h2-old')",
+        now;
+  }
+  auto store = openSqliteMasterStore(path);
+  EXPECT_EQ(userVersion(path), static_cast<int>(sqlite::masterStoreMigrations().size()));
+  EXPECT_EQ(store->copy({"a1", "s", "c", "n1"})->base_ical, "BEGIN:VCALENDAR-1") << "written from the stored version";
+  EXPECT_EQ(store->copy({"a1", "s", "c", "n2"})->base_ical, "") << "unknown: the source changed since";
 }
 
 TEST(StoreMigrations, AgentStateCreatesSchemaAndEpoch) {
