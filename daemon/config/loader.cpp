@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "daemon/config/config.h"
 #include "daemon/config/ini_reader.h"
+#include "daemon/config/raw_config.h"
 #include "daemon/config/schema.h"
 #include "daemon/config/secrets.h"
 #include "daemon/config/typed_config.h"
@@ -23,17 +24,6 @@ namespace calsync::config {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct RawValue {
-  std::string value;
-  Origin origin;
-  std::size_t file_index = 0;   // position in the read order: a later file wins
-};
-
-struct RawSection {
-  Origin origin;
-  std::map<std::string, RawValue> values;   // keys as written (a secret may be KEY_file)
-};
 
 const std::set<std::string> kLevelNames{"trace", "debug", "info", "warning", "error"};
 
@@ -93,6 +83,13 @@ class Loader {
  public:
   explicit Loader(const ConnectorRegistry& registry, const StagedDropIn* staged = nullptr)
       : registry_(registry), staged_(staged) {}
+
+  RawConfig readOnly(const std::string& main_path) {
+    if (!readFile(main_path)) throw ConfigError(issues_);
+    readDropIns(dropInDirectory(main_path));
+    if (!issues_.empty()) throw ConfigError(issues_);
+    return RawConfig{files_, raw_};
+  }
 
   Config load(const std::string& main_path) {
     if (!readFile(main_path)) throw ConfigError(issues_);
@@ -396,6 +393,8 @@ class Loader {
 }  // namespace
 
 Config load(const std::string& main_path, const ConnectorRegistry& registry) { return Loader(registry).load(main_path); }
+
+RawConfig readRawConfig(const std::string& main_path) { return Loader(ConnectorRegistry::instance()).readOnly(main_path); }
 
 Config loadWithStagedDropIn(const std::string& main_path, const StagedDropIn& staged, const ConnectorRegistry& registry) {
   return Loader(registry, &staged).load(main_path);

@@ -1,12 +1,8 @@
 #include "daemon/ctl/local_config.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 
-#include "daemon/config/ini_reader.h"
 #include "daemon/config/schema.h"
 #include "daemon/config/secrets.h"
 #include "daemon/config/value_check.h"
@@ -17,51 +13,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void readInto(RawConfig& config, const std::string& path, std::vector<config::Issue>& issues) {
-  std::ifstream in(path);
-  if (!in) {
-    issues.push_back({{path, 0}, "", "", std::string("cannot read: ") + std::strerror(errno)});
-    return;
-  }
-  config.files.push_back(path);
-  for (const config::IniSection& section : config::readIni(path, in, issues)) {
-    RawSection& raw = config.sections[section.name];
-    if (raw.origin.file.empty()) raw.origin = section.origin;
-    for (const config::IniEntry& entry : section.entries) raw.values[entry.key] = RawValue{entry.value, entry.origin};
-  }
-}
-
 const KeySpec* findKey(const std::vector<KeySpec>& schema, const std::string& key) {
   const auto it = std::find_if(schema.begin(), schema.end(), [&](const KeySpec& s) { return s.key == key; });
   return it == schema.end() ? nullptr : &*it;
 }
 
 }  // namespace
-
-const RawSection* RawConfig::section(const std::string& name) const {
-  const auto it = sections.find(name);
-  return it == sections.end() ? nullptr : &it->second;
-}
-
-RawConfig readRawConfig(const std::string& main_path) {
-  RawConfig config;
-  std::vector<config::Issue> issues;
-  readInto(config, main_path, issues);
-  if (config.files.empty()) throw config::ConfigError(issues);
-  const fs::path drop_ins = fs::path(main_path).parent_path() / "conf.d";
-  std::error_code error;
-  std::vector<fs::path> found;
-  if (fs::is_directory(drop_ins, error)) {
-    for (fs::directory_iterator it(drop_ins, error), end; !error && it != end; it.increment(error)) {
-      const std::string name = it->path().filename().string();
-      if (it->path().extension() == ".ini" && !name.starts_with(".") && it->is_regular_file(error)) found.push_back(it->path());
-    }
-  }
-  std::sort(found.begin(), found.end(), [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
-  for (const auto& path : found) readInto(config, path.string(), issues);
-  if (!issues.empty()) throw config::ConfigError(issues);
-  return config;
-}
 
 Settings validateSection(const std::string& section_name, const RawSection& raw, const std::vector<KeySpec>& schema,
                          std::vector<config::Issue>& issues) {

@@ -11,28 +11,14 @@
 #include "core/key_spec.h"
 #include "core/registry.h"
 #include "daemon/config/issue.h"
+#include "daemon/config/raw_config.h"
 
 namespace calsync::ctl {
 
-struct RawValue {
-  std::string value;
-  config::Origin origin;
-};
-
-struct RawSection {
-  config::Origin origin;
-  std::map<std::string, RawValue> values;   // keys as written (a secret may be KEY_file)
-};
-
-struct RawConfig {
-  std::vector<std::string> files;           // the main file, then the drop-ins read
-  std::map<std::string, RawSection> sections;
-  const RawSection* section(const std::string& name) const;
-};
-
-// Reads `main_path`, then conf.d/*.ini beside it in name order; later files override keys of
-// earlier ones. Throws config::ConfigError when a file cannot be read or has INI syntax errors.
-RawConfig readRawConfig(const std::string& main_path);
+using config::RawConfig;
+using config::RawSection;
+using config::RawValue;
+using config::readRawConfig;
 
 // Checks the written keys of one section against `schema` as calsyncd does (unknown keys,
 // values, required keys), resolves secrets (inline, env:NAME, KEY_file; a relative file

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <regex>
 #include <thread>
@@ -90,6 +91,20 @@ TEST_F(GoogleAuth, TheSectionMustBeNamedAndOfTheRightType) {
   r = ctl({"auth", "google", "--destination"});
   EXPECT_EQ(r.code, kExitConfig);
   EXPECT_NE(r.err.find("no [destination] section"), std::string::npos) << r.err;
+}
+
+TEST_F(GoogleAuth, ADestinationSwitchedByADropInIsReadAsCalsyncdReadsIt) {
+  // The main file's CalDAV destination, then a drop-in (as POST /sync/config/destination/google
+  // writes it) that makes it a Google calendar: the CalDAV keys must not leak into it.
+  std::ofstream(ini_, std::ios::app) << "[destination]\ntype = caldav\nurl = https://dav.example.com/cal/\n";
+  std::filesystem::create_directories(dir_.path() / "conf.d");
+  dir_.write("conf.d/90-destination.ini",
+             "[destination]\ntype = google\nclient_id = client-1\nclient_secret = env:CTL_GOOGLE_SECRET\n"
+             "api_url = " + server_.apiUrl() + "\ntoken_url = " + server_.tokenUrl() + "\nauth_url = " +
+                 server_.authUrl() + "\nca_file = " + calsync::testing::testCaFile() + "\n");
+  auto r = ctl({"auth", "google", "--destination", "--url-only"});
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(r.out.rfind(server_.authUrl(), 0), 0u) << r.out;
 }
 
 // Collects output written from another thread, readable while it is being written.
