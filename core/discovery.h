@@ -29,4 +29,12 @@ struct DiscoveryReport {
   std::vector<std::string> notes;
 };
 
+// A NAME for [source.NAME] from free text (a calendar or account name): lower-case ASCII
+// letters and digits, every other run as one '-'; empty when nothing is left.
+std::string sectionSlug(const std::string& text);
+
+// Adds -2, -3 ... to section names already given to an earlier calendar of the report, so
+// the printed INI never holds the same section twice.
+void makeSectionNamesUnique(std::vector<DiscoveredCalendar>& calendars);
+
 }  // namespace calsync

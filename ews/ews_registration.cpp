@@ -9,17 +9,6 @@
 namespace calsync::ews {
 namespace {
 
-// A [source.NAME] name from a calendar's display name: letters, digits, '-' and '_'.
-std::string sectionName(const std::string& display, const std::string& fallback) {
-  std::string name;
-  for (unsigned char c : display) {
-    if (std::isalnum(c)) name.push_back(static_cast<char>(std::tolower(c)));
-    else if (!name.empty() && name.back() != '-') name.push_back('-');
-  }
-  while (!name.empty() && name.back() == '-') name.pop_back();
-  return name.empty() ? fallback : name;
-}
-
 bool exchangeOnline(const std::string& url) {
   auto parts = net::parseUrl(url);
   if (!parts) return false;
@@ -41,7 +30,6 @@ DiscoveryReport discoverEws(const ConnectorSpec& spec) {
         "Use the graph connector for Microsoft 365 mailboxes.");
   }
   const std::string account = config.mailbox.empty() ? config.username : config.mailbox;
-  std::vector<std::string> used_names;
   for (auto& folder : connector.listFolders()) {
     DiscoveredCalendar found;
     found.calendar = folder.calendar;
@@ -51,13 +39,8 @@ DiscoveryReport discoverEws(const ConnectorSpec& spec) {
     found.suggested = is_default;
     found.reason = is_default ? "the mailbox's default calendar" : "a calendar folder below the default calendar";
     if (!folder.calendar.writable) found.reason += "; read-only for this account";
-    std::string name = sectionName(folder.calendar.name, is_default ? "calendar" : "ews-calendar");
-    std::string unique = name;
-    for (int n = 2; std::find(used_names.begin(), used_names.end(), unique) != used_names.end(); ++n) {
-      unique = name + "-" + std::to_string(n);
-    }
-    used_names.push_back(unique);
-    found.section_name = unique;
+    found.section_name = sectionSlug(folder.calendar.name);
+    if (found.section_name.empty()) found.section_name = is_default ? "calendar" : "ews-calendar";
     found.settings["url"] = config.url;
     found.settings["auth"] = config.auth == AuthMethod::Ntlm ? "ntlm" : config.auth == AuthMethod::OAuth2 ? "oauth2" : "basic";
     if (config.auth == AuthMethod::OAuth2) {
@@ -72,6 +55,7 @@ DiscoveryReport discoverEws(const ConnectorSpec& spec) {
     found.settings["calendars"] = folder.calendar.id;
     report.calendars.push_back(std::move(found));
   }
+  makeSectionNamesUnique(report.calendars);
   return report;
 }
 

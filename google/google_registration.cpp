@@ -1,26 +1,10 @@
 // Makes "type = google" known to the daemon and to `calsyncctl discover google`.
-#include <cctype>
-
 #include "core/registry.h"
 #include "google/google_auth.h"
 #include "google/google_connector.h"
 
 namespace calsync::google {
 namespace {
-
-// A section name an admin would write: lower case ASCII letters, digits and dashes.
-std::string sectionNameFor(const std::string& name, const std::string& fallback) {
-  std::string out;
-  for (unsigned char c : name) {
-    if (std::isalnum(c) && c < 128) {
-      out += static_cast<char>(std::tolower(c));
-    } else if (!out.empty() && out.back() != '-') {
-      out += '-';
-    }
-  }
-  while (!out.empty() && out.back() == '-') out.pop_back();
-  return out.empty() ? fallback : "google-" + out;
-}
 
 DiscoveryReport discover(const ConnectorSpec& spec) {
   GoogleConfig config = GoogleConfig::fromSpec(spec);
@@ -36,7 +20,8 @@ DiscoveryReport discover(const ConnectorSpec& spec) {
                    : entry.hidden                        ? "hidden in the calendar list"
                    : entry.primary                       ? "the account's primary calendar"
                                                          : "access: " + entry.access_role;
-    found.section_name = sectionNameFor(entry.calendar.name, "google-" + std::to_string(++index));
+    const std::string slug = sectionSlug(entry.calendar.name);
+    found.section_name = slug.empty() ? "google-" + std::to_string(++index) : "google-" + slug;
     if (config.auth == GoogleConfig::Auth::ServiceAccount) {
       found.settings["auth"] = "service_account";
       found.settings["service_account_key_file"] = config.service_account_key_file;
@@ -51,6 +36,7 @@ DiscoveryReport discover(const ConnectorSpec& spec) {
     report.notes.push_back("The new sections share this sign-in only if they keep the same data directory; otherwise "
                            "run `calsyncctl auth google --source NAME` for each.");
   }
+  makeSectionNamesUnique(report.calendars);
   return report;
 }
 

@@ -1,25 +1,10 @@
 // Makes "type = graph" known to the daemon and to `calsyncctl discover graph`.
-#include <cctype>
-
 #include "core/registry.h"
 #include "graph/graph_auth.h"
 #include "graph/graph_connector.h"
 
 namespace calsync::graph {
 namespace {
-
-std::string sectionNameFor(const std::string& name, const std::string& fallback) {
-  std::string out;
-  for (unsigned char c : name) {
-    if (std::isalnum(c) && c < 128) {
-      out += static_cast<char>(std::tolower(c));
-    } else if (!out.empty() && out.back() != '-') {
-      out += '-';
-    }
-  }
-  while (!out.empty() && out.back() == '-') out.pop_back();
-  return out.empty() ? fallback : "graph-" + out;
-}
 
 DiscoveryReport discover(const ConnectorSpec& spec) {
   GraphConfig config = GraphConfig::fromSpec(spec);
@@ -34,7 +19,8 @@ DiscoveryReport discover(const ConnectorSpec& spec) {
     found.reason = entry.is_default ? "the mailbox's default calendar"
                    : entry.calendar.writable ? "writable"
                                              : "read-only (shared with you)";
-    found.section_name = sectionNameFor(entry.calendar.name, "graph-" + std::to_string(++index));
+    const std::string slug = sectionSlug(entry.calendar.name);
+    found.section_name = slug.empty() ? "graph-" + std::to_string(++index) : "graph-" + slug;
     found.settings["client_id"] = config.client_id;
     found.settings["tenant"] = config.tenant;
     if (config.auth == GraphConfig::Auth::ClientCredentials) {
@@ -51,6 +37,7 @@ DiscoveryReport discover(const ConnectorSpec& spec) {
     report.notes.push_back("App-only access reaches every mailbox unless an Exchange administrator limits the app "
                            "with New-ApplicationAccessPolicy.");
   }
+  makeSectionNamesUnique(report.calendars);
   return report;
 }
 

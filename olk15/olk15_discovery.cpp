@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <set>
 #include <sstream>
 
 #include "core/errors.h"
@@ -29,19 +28,6 @@ std::vector<std::string> list(const ConnectorSpec& spec, const std::string& key)
     const auto b = item.find_last_not_of(" \t");
     if (a != std::string::npos) out.push_back(lower(item.substr(a, b - a + 1)));
   }
-  return out;
-}
-
-std::string slug(const std::string& s) {
-  std::string out;
-  for (char c : lower(s)) {
-    if (std::isalnum(static_cast<unsigned char>(c))) {
-      out.push_back(c);
-    } else if (!out.empty() && out.back() != '-') {
-      out.push_back('-');
-    }
-  }
-  while (!out.empty() && out.back() == '-') out.pop_back();
   return out;
 }
 
@@ -139,7 +125,6 @@ DiscoveryReport discoverOutlookMac(const ConnectorSpec& spec) {
     report.notes.push_back(e.what());
   }
 
-  std::set<std::string> sections;
   for (const Profile& profile : profiles) {
     Olk15Options options = base;
     options.profile_root = profile.dir.string();
@@ -168,16 +153,17 @@ DiscoveryReport discoverOutlookMac(const ConnectorSpec& spec) {
       d.account = folder.account;
       d.event_count = folder.event_count;
       judge(d, folder.name, rules);
-      std::string name = "outlook-" + slug(folder.account.substr(0, folder.account.find('@')));
-      if (folder.special_type != 4) name += "-" + slug(folder.name.empty() ? "folder-" + std::to_string(folder.folder_id) : folder.name);
-      std::string unique = name;
-      for (int n = 2; !sections.insert(unique).second; ++n) unique = name + "-" + std::to_string(n);
-      d.section_name = unique;
+      d.section_name = "outlook-" + sectionSlug(folder.account.substr(0, folder.account.find('@')));
+      if (folder.special_type != 4) {
+        d.section_name +=
+            "-" + sectionSlug(folder.name.empty() ? "folder-" + std::to_string(folder.folder_id) : folder.name);
+      }
       d.settings["profile_root"] = profile.dir.string();
       d.settings["calendars"] = id;
       report.calendars.push_back(std::move(d));
     }
   }
+  makeSectionNamesUnique(report.calendars);
   return report;
 }
 
